@@ -1,0 +1,1 @@
+"""Calls (AMI, AAP), their stages, applications, partners, documents and evaluation."""

@@ -1,0 +1,9 @@
+"""App configuration of the calls app."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CallsConfig(AppConfig):
+    name = "calls"
+    verbose_name = _("Calls")
+    default_auto_field = "django.db.models.BigAutoField"

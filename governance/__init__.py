@@ -1,0 +1,1 @@
+"""The four governance committees, their members, meetings, votes, and the work packages."""

@@ -1,0 +1,38 @@
+"""Forms of the programme app: the extra sign-up fields, the profile and the language switch."""
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, User
+
+
+class SignupProfileForm(forms.Form):
+    """Fields django-allauth adds to its sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all(), required=False,
+        help_text=_("Leave empty if your organisation is not listed; you can add it later."),
+    )
+    laboratory = forms.CharField(label=_("Laboratory"), max_length=255, required=False)
+
+    def signup(self, request, user):
+        user.organisation = self.cleaned_data["organisation"]
+        user.laboratory = self.cleaned_data["laboratory"]
+        user.save(update_fields=["organisation", "laboratory"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "language", "organisation", "laboratory", "orcid"]
+        widgets = {"orcid": forms.TextInput(attrs={"placeholder": "0000-0002-1825-0097"})}
+
+    def clean_orcid(self):
+        return self.cleaned_data["orcid"].strip().upper()
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)

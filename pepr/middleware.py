@@ -1,0 +1,33 @@
+"""Chooses the language of each response: French first, as a French public service must."""
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved preference wins, then the language cookie, then French.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; the programme wants
+    French by default and English only on request, so the header is deliberately ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = user.language
+        if language not in SUPPORTED:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in SUPPORTED:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

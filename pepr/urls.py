@@ -1,0 +1,24 @@
+"""The portal's URL map: one include per app."""
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("PEPR BBTI administration")
+admin.site.site_title = _("PEPR BBTI")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("profile/", views.profile, name="profile"),
+    path("language/", views.set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("calls/", include("calls.urls")),
+    path("admin/", admin.site.urls),
+]
+# MEDIA is never served as static files: uploaded documents are private and only leave through
+# views that check permissions on each object.

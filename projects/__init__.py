@@ -1,0 +1,1 @@
+"""The twelve priority projects and the funded projects, with their follow-up."""

@@ -1,0 +1,9 @@
+"""App configuration of the projects app."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = _("Projects")
+    default_auto_field = "django.db.models.BigAutoField"

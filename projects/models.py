@@ -1,0 +1,57 @@
+"""The twelve priority projects: three slots per axis whose content staff import."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pepr.i18n import Localized
+
+
+class PriorityProject(models.Model):
+    """A slot (axis, position) ships with the programme; its acronym, title, coordinator and budget
+    are not public and are entered or imported by staff."""
+
+    axis = models.ForeignKey("pepr.Axis", on_delete=models.PROTECT, related_name="priority_projects")
+    position = models.PositiveSmallIntegerField(_("position in the axis"))
+    acronym = models.CharField(_("acronym"), max_length=32, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=255, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("coordinator"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="coordinated_priority_projects",
+    )
+    partners = models.ManyToManyField(
+        "pepr.Organisation", verbose_name=_("partners"), blank=True,
+        related_name="priority_projects",
+    )
+    budget_eur = models.BigIntegerField(_("budget (€)"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    title = Localized("title")
+
+    class Meta:
+        verbose_name = _("priority project")
+        verbose_name_plural = _("priority projects")
+        ordering = ["axis__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["axis", "position"], name="priority_slot_unique"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1, position__lte=3),
+                name="priority_position_1_to_3",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_eur__isnull=True) | models.Q(budget_eur__gte=0),
+                name="priority_budget_positive",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.acronym or _("slot %(axis)s.%(position)s") % {
+            "axis": self.axis.number, "position": self.position,
+        }
+        return str(label)
+
+    @property
+    def is_imported(self):
+        return bool(self.acronym)
