@@ -18,6 +18,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("calls/", include("calls.urls")),
+    path("manage/calls/", include("calls.manage_urls")),
     path("admin/", admin.site.urls),
 ]
 # MEDIA is never served as static files: uploaded documents are private and only leave through

@@ -23,3 +23,4 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pepr-media-")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+STATIC_ROOT = tempfile.mkdtemp(prefix="pepr-static-")
