@@ -1,8 +1,9 @@
 """Reads of calls and applications used by pages, dashboards and exports."""
-from django.db.models import Max, Min, Prefetch
+from django.db.models import Max, Min, Prefetch, Q
 from django.utils import timezone
 
-from .models import Application, Call, Stage
+from .models import (Application, ApplicationDocument, Call, Partner, Stage,
+                     StatusChange)
 
 
 def _with_stages(queryset):
@@ -29,9 +30,28 @@ def published_calls():
 
 
 def applications_of(user):
-    """Applications the user coordinates, newest activity first."""
+    """Applications the user coordinates or was invited to (and accepted), newest first."""
     return (
-        Application.objects.filter(coordinator=user)
+        Application.objects.filter(
+            Q(coordinator=user) | Q(invitations__user=user, invitations__accepted_at__isnull=False)
+        )
+        .distinct()
         .select_related("stage__call")
         .order_by("-updated_at", "-id")
+    )
+
+
+def application_detail(pk):
+    """One application with everything its page shows, in a fixed number of queries."""
+    return (
+        Application.objects.select_related("stage__call", "coordinator", "axis")
+        .prefetch_related(
+            Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
+            Prefetch("documents", queryset=ApplicationDocument.objects.select_related(
+                "requirement")),
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
+            "submitted_versions", "invitations", "grown_from", "stage__document_requirements",
+        )
+        .filter(pk=pk)
+        .first()
     )

@@ -178,3 +178,39 @@ class Organisation(models.Model):
 
     def __str__(self):
         return f"{self.acronym} – {self.name}" if self.acronym else self.name
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+def attachment_path(instance, filename):
+    return f"outbox/{instance.key.replace(':', '/')}/{filename}"
+
+
+class OutboundEmail(models.Model):
+    """The outbox: every e-mail of the portal is a row here before it leaves, so that a retried or
+    redelivered task finds the row already sent and sends nothing twice."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    attachment = models.FileField(_("attachment"), upload_to=attachment_path, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=EmailStatus.choices,
+                              default=EmailStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"

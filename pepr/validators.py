@@ -34,7 +34,7 @@ RNSR_RE = re.compile(r"^\d{9}[A-Z]$")
 
 def validate_rnsr(value: str) -> None:
     """RNSR unit ids are nine digits (year + number) and a check letter, e.g. 200918488S."""
-    if not RNSR_RE.match(value or ""):
+    if not RNSR_RE.match((value or "").upper()):
         raise ValidationError(
             _("Enter an RNSR unit identifier: nine digits and a capital letter, e.g. 200918488S."),
             code="rnsr_format",

@@ -1,0 +1,14 @@
+"""Celery tasks of the calls app: thin wrappers that take ids and call a service."""
+from celery import shared_task
+
+from . import receipts
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=10)
+def send_submission_receipt(application_id, version_number):
+    receipts.send_submission_receipt(application_id, version_number)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=10)
+def send_invitation(invitation_id):
+    receipts.send_invitation(invitation_id)
