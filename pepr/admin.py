@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Axis, Organisation, Programme, User
+from .models import Axis, Organisation, OutboundEmail, Programme, User
 
 
 @admin.register(User)
@@ -50,3 +50,19 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "city", "is_demo"]
     list_filter = ["kind", "is_demo"]
     search_fields = ["name", "acronym", "rnsr", "siret"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: administrators see what left, what waits and why a send failed."""
+
+    list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["recipient", "subject", "key"]
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

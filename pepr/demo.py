@@ -211,13 +211,19 @@ def _applications(total, stages, organisations, password, accounts, rng):
     weights = [0.45, 0.15, 0.3, 0.1]
     rows, counters = [], {stage.pk: 0 for stage in stages}
     for n in range(total):
-        stage = rng.choices(stages, weights)[0]
+        # The demo applicant's first application is a selected AMI letter, so that the demo can
+        # show a full project growing from it.
+        stage = stages[0] if n == 0 else rng.choices(stages, weights)[0]
         counters[stage.pk] += 1
         closed = stage.closes_at <= now
         status = rng.choices(
             [ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN],
             [0.8, 0.05, 0.15] if closed else [0.5, 0.45, 0.05],
-        )[0]
+        )[0] if n else ApplicationStatus.SUBMITTED
+        if closed and stage.kind == StageKind.LETTER_OF_INTENT and status == ApplicationStatus.SUBMITTED:
+            # The AMI's letters were judged: about a third selected, invited to the full stage.
+            status = ApplicationStatus.SELECTED if rng.random() < 0.35 or n == 0 \
+                else ApplicationStatus.NOT_SELECTED
         topic = rng.sample(TOPICS, 3)
         submitted = status != ApplicationStatus.DRAFT
         rows.append(Application(

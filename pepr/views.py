@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -37,6 +38,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(request.user, changed_fields=form.changed_data, **form.cleaned_data)
+        # The confirmation is worded in the language the user just chose.
+        translation.activate(request.user.language)
         messages.success(request, _("Your profile has been saved."))
         response = HttpResponseRedirect(request.path)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language,

@@ -1,10 +1,12 @@
 """The applicant's services: start, draft, upload, submit, reopen, withdraw, stage 2, invitations."""
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from pypdf import PdfReader
 
 from calls import submission
 from calls.models import (ApplicationStatus, CallKind, StageKind, StatusChange, SubmittedVersion)
@@ -61,6 +63,8 @@ def test_submit_versions_receipt_and_double_click(stage, applicant,
     assert receipt.to == [applicant.email] and application.reference in receipt.subject
     name, content, mimetype = receipt.attachments[0]
     assert mimetype == "application/pdf" and content.startswith(b"%PDF-")
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert application.reference in text and "AAVCIB" in text and "1 / 1" in text
 
 
 def test_reopen_change_and_resubmit_keeps_every_version(stage, applicant):

@@ -8,7 +8,7 @@ from tests.factories import UserFactory
     ("applicant", False), ("reviewer", False), ("ccs_member", False),
     ("pilot", True), ("anr_officer", True), ("administrator", True),
 ])
-def test_who_reads_dashboards(request, fixture, allowed):
+def test_who_reads_dashboards(db, request, fixture, allowed):
     user = request.getfixturevalue(fixture)
     assert user.has_perm("pepr.view_dashboard") is allowed
 

@@ -20,6 +20,10 @@ def test_seed_demo_builds_a_labelled_programme(db, capsys):
     states = {stage.state(now) for stage in Stage.objects.filter(call__is_demo=True)}
     assert states == {"upcoming", "open", "closed"}
     assert Call.objects.filter(is_demo=True, published_at__isnull=True).exists()
+    # The demo applicant can show a full AMI project growing from a selected letter.
+    assert Application.objects.filter(
+        coordinator__email="applicant@demo.pepr-bbti.fr", status="selected",
+        stage__kind="loi").exists()
 
 
 def test_seed_demo_again_replaces_demo_data_and_if_empty_keeps_it(db):
