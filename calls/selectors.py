@@ -55,3 +55,8 @@ def application_detail(pk):
         .filter(pk=pk)
         .first()
     )
+
+
+def calls_for_management():
+    """Every call, draft or published, for the pilots' pages; newest first."""
+    return _with_stages(Call.objects.all()).order_by("-created_at", "-pk")
