@@ -36,6 +36,7 @@ run: $(VENV)/.installed-run
 # The whole suite on PostgreSQL, Redis, a real Celery worker and Debian's Chromium.
 test: $(VENV)/.installed-dev
 	bin/ensure-system-packages
+	$(BIN)/ruff check --select F,E9 pepr calls governance projects tests bench
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) bin/ensure-services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)

@@ -9,7 +9,7 @@ from pepr.models import OutboundEmail, User
 from pepr.outbox import queue_email
 from pepr.pdf import render_pdf
 
-from .models import Application, Invitation, SubmittedVersion
+from .models import Invitation, SubmittedVersion
 
 
 def receipt_pdf(version, *, language):

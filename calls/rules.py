@@ -1,9 +1,10 @@
-"""Who may do what with calls and applications: predicates checked on every object."""
+"""Who may do what with calls, applications and their evaluation: predicates checked on every
+object. A person with a conflict of interest on an application never reaches it, staff included."""
 import rules
 
-from pepr.rules import is_anr_officer, is_pilot, is_programme_staff
+from pepr.rules import is_anr_officer, is_directeur, is_pilot, is_programme_staff
 
-from .models import AccessLevel
+from .models import AccessLevel, ReviewStatus
 
 rules.add_perm("calls.manage_calls", is_pilot | rules.is_superuser)
 
@@ -31,10 +32,56 @@ def is_invited_viewer(user, application):
     return _invited(user, application, [AccessLevel.VIEW, AccessLevel.EDIT])
 
 
+@rules.predicate
+def is_conflicted(user, application):
+    from .evaluation import is_conflicted as conflicted
+
+    return application is not None and user.is_authenticated and conflicted(application, user)
+
+
+@rules.predicate
+def is_evaluating_reviewer(user, application):
+    """Assigned to the file and signed the call's declaration."""
+    if application is None or not user.is_authenticated:
+        return False
+    return application.assignments.filter(reviewer=user).exists() and \
+        application.stage.call.declarations.filter(reviewer=user).exists()
+
+
+@rules.predicate
+def sits_on_its_session(user, application):
+    """Member of a committee that has the application on a session's agenda."""
+    if application is None or not user.is_authenticated:
+        return False
+    return application.agenda_items.filter(
+        session__committee__memberships__user=user).exists()
+
+
+@rules.predicate
+def submitted_own_review(user, application):
+    return application.assignments.filter(
+        reviewer=user, review__status=ReviewStatus.SUBMITTED).exists()
+
+
+@rules.predicate
+def others_reviews_open_to_reviewers(user, application):
+    return application.stage.reviews_visible_before_own
+
+
 can_edit = is_coordinator | is_co_editor
-rules.add_perm("calls.view_application", can_edit | is_invited_viewer | is_programme_staff)
+evaluates = (is_programme_staff | is_evaluating_reviewer | sits_on_its_session) & ~is_conflicted
+
+rules.add_perm("calls.view_application", can_edit | is_invited_viewer | evaluates)
 rules.add_perm("calls.change_application", can_edit)
 rules.add_perm("calls.submit_application", can_edit)
 rules.add_perm("calls.withdraw_application", is_coordinator)
 rules.add_perm("calls.invite_to_application", is_coordinator)
 rules.add_perm("calls.export_applications", is_programme_staff | is_anr_officer)
+
+rules.add_perm("calls.manage_evaluation", is_pilot | rules.is_superuser)
+rules.add_perm("calls.validate_funding", is_directeur | rules.is_superuser)
+rules.add_perm("calls.view_reviews", ~is_conflicted & (
+    is_programme_staff | sits_on_its_session
+    | (is_evaluating_reviewer & (submitted_own_review | others_reviews_open_to_reviewers))))
+rules.add_perm("calls.review", rules.is_authenticated)  # object checks live in calls.evaluation
+rules.add_perm("calls.read_audit", is_pilot | is_anr_officer | rules.is_superuser)

@@ -1,7 +1,6 @@
 """Every write on an application: start, save a draft, upload, submit, reopen, withdraw, invite.
 
-One function, `_change_status`, performs every state change: it runs under the application's row
-lock, checks the transition, saves with update_fields and writes the timeline row.
+Every state change goes through calls.workflow.change_status, under the application's row lock.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,18 +9,12 @@ from django.utils.translation import gettext as _
 
 from . import checklist
 from .documents import inspect_pdf
+from .workflow import change_status
 from .models import (Application, ApplicationDocument, ApplicationStatus,
                      Invitation, Partner, PartnerRole, Stage, StageKind, StatusChange,
                      SubmittedVersion)
 
 S = ApplicationStatus
-TRANSITIONS = {
-    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
-    S.SUBMITTED: {S.DRAFT, S.WITHDRAWN, S.SELECTED, S.NOT_SELECTED},
-    S.WITHDRAWN: set(),
-    S.SELECTED: set(),
-    S.NOT_SELECTED: set(),
-}
 DRAFT_FIELDS = ["title", "acronym", "axis", "summary_fr", "summary_en", "keywords",
                 "requested_budget_eur"]
 
@@ -40,19 +33,6 @@ def _ensure_open(stage, moment):
             % {"date": timezone.localtime(stage.closes_at).strftime("%d/%m/%Y %H:%M")},
             code="deadline_passed",
         )
-
-
-def _change_status(application, to_status, *, by, version=None):
-    if to_status not in TRANSITIONS[application.status]:
-        raise ValidationError(
-            _("This application cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": application.get_status_display(), "to": S(to_status).label},
-            code="bad_transition",
-        )
-    StatusChange.objects.create(application=application, from_status=application.status,
-                                to_status=to_status, actor=by, version=version)
-    application.status = to_status
-    application.save(update_fields=["status", "updated_at"])
 
 
 def _locked(application):
@@ -199,7 +179,7 @@ def submit(application, *, by):
     SubmittedVersion.objects.create(application=application, number=application.version,
                                     submitted_at=now, submitted_by=by,
                                     content=_snapshot(application))
-    _change_status(application, S.SUBMITTED, by=by, version=application.version)
+    change_status(application, S.SUBMITTED, by=by, version=application.version)
     from .tasks import send_submission_receipt
 
     app_id, version = application.pk, application.version
@@ -215,14 +195,14 @@ def reopen(application, *, by):
     if application.status != S.SUBMITTED:
         raise ValidationError(_("Only a submitted application can be reopened."),
                               code="not_submitted")
-    _change_status(application, S.DRAFT, by=by)
+    change_status(application, S.DRAFT, by=by)
     return application
 
 
 @transaction.atomic
 def withdraw(application, *, by):
     application = _locked(application)
-    _change_status(application, S.WITHDRAWN, by=by)
+    change_status(application, S.WITHDRAWN, by=by)
     return application
 
 

@@ -12,3 +12,11 @@ def send_submission_receipt(application_id, version_number):
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=10)
 def send_invitation(invitation_id):
     receipts.send_invitation(invitation_id)
+
+
+@shared_task
+def send_decision_letters(letter_ids):
+    from . import decisions
+
+    for letter_id in letter_ids:
+        decisions.send_letter(letter_id)

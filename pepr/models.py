@@ -214,3 +214,27 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.recipient}: {self.subject}"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, to which object: assignments, declarations, reviews, votes, tallies,
+    decisions. Rows are only ever added."""
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField()
+    application_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"]),
+                   models.Index(fields=["-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor}: {self.summary}"

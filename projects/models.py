@@ -55,3 +55,28 @@ class PriorityProject(models.Model):
     @property
     def is_imported(self):
         return bool(self.acronym)
+
+
+class FundedProject(models.Model):
+    """A funded application (AMI or AAP), followed in the programme like the priority projects."""
+
+    application = models.OneToOneField("calls.Application", on_delete=models.PROTECT,
+                                       related_name="project")
+    acronym = models.CharField(_("acronym"), max_length=32)
+    title = models.CharField(_("title"), max_length=300)
+    axis = models.ForeignKey("pepr.Axis", null=True, on_delete=models.PROTECT,
+                             related_name="funded_projects")
+    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="funded_projects")
+    budget_eur = models.BigIntegerField(_("budget (€)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("funded project")
+        verbose_name_plural = _("funded projects")
+        ordering = ["acronym"]
+
+    def __str__(self):
+        return self.acronym

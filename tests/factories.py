@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Ada"
     last_name = factory.Sequence(lambda n: f"Researcher{n}")
     organisation = factory.SubFactory(OrganisationFactory)
-    laboratory = "Laboratoire de test"
+    laboratory = factory.Sequence(lambda n: f"Laboratoire {n}")
     password = factory.django.Password("correct-horse-battery")
 
     @factory.post_generation

@@ -1,0 +1,25 @@
+"""Every write of the projects app."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from calls.models import ApplicationStatus
+from pepr import audit
+
+from .models import FundedProject
+
+
+@transaction.atomic
+def create_from_application(application, *, by):
+    """Turn a funded application into a followed project, once."""
+    if application.status != ApplicationStatus.FUNDED:
+        raise ValidationError(_("Only a funded application becomes a project."), code="not_funded")
+    project, created = FundedProject.objects.get_or_create(
+        application=application,
+        defaults={"acronym": application.acronym, "title": application.title,
+                  "axis": application.axis, "coordinator": application.coordinator,
+                  "budget_eur": application.requested_budget_eur, "created_by": by})
+    if created:
+        audit.record(by, "project.created", project, _("created the project %(acronym)s")
+                     % {"acronym": project.acronym}, application_id=application.pk)
+    return project
