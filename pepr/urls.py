@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("calls/", include("calls.urls")),
     path("manage/calls/", include("calls.manage_urls")),
+    path("evaluation/", include("calls.evaluation_urls")),
+    path("committees/", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]
 # MEDIA is never served as static files: uploaded documents are private and only leave through

@@ -1,0 +1,3 @@
+"""URLs of committee sessions and votes."""
+app_name = "governance"
+urlpatterns = []
