@@ -91,8 +91,9 @@ def declare_conflict(application, *, person, reason):
     return conflict
 
 
-@transaction.atomic
 def assign(application, reviewer, *, role=ReviewerRole.EXTERNAL, by):
+    """Not one transaction on purpose: a detected conflict is recorded even though the
+    assignment is refused."""
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError(_("Only submitted applications are evaluated."), code="not_submitted")
     if Conflict.objects.filter(application=application, person=reviewer).exists():
@@ -100,26 +101,28 @@ def assign(application, reviewer, *, role=ReviewerRole.EXTERNAL, by):
                               % {"person": reviewer}, code="conflict")
     reason = detected_conflict(application, reviewer)
     if reason:
-        conflict = Conflict.objects.create(application=application, person=reviewer,
-                                           source=ConflictSource.DETECTED, reason=reason)
-        audit.record(by, "conflict.detected", conflict,
-                     _("conflict detected for %(person)s on %(ref)s: %(reason)s")
-                     % {"person": reviewer, "ref": application.reference, "reason": reason},
-                     application_id=application.pk)
+        with transaction.atomic():
+            conflict = Conflict.objects.create(application=application, person=reviewer,
+                                               source=ConflictSource.DETECTED, reason=reason)
+            audit.record(by, "conflict.detected", conflict,
+                         _("conflict detected for %(person)s on %(ref)s: %(reason)s")
+                         % {"person": reviewer, "ref": application.reference,
+                            "reason": reason},
+                         application_id=application.pk)
         raise ValidationError(_("%(person)s cannot be assigned: %(reason)s.")
                               % {"person": reviewer, "reason": reason}, code="conflict")
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(application=application, reviewer=reviewer,
                                                    role=role, assigned_by=by)
+            audit.record(by, "assignment.created", assignment,
+                         _("assigned %(person)s (%(role)s) to %(ref)s")
+                         % {"person": reviewer, "role": assignment.get_role_display(),
+                            "ref": application.reference},
+                         application_id=application.pk)
     except IntegrityError:
         raise ValidationError(_("%(person)s is already assigned to this application.")
                               % {"person": reviewer}, code="duplicate") from None
-    audit.record(by, "assignment.created", assignment,
-                 _("assigned %(person)s (%(role)s) to %(ref)s")
-                 % {"person": reviewer, "role": assignment.get_role_display(),
-                    "ref": application.reference},
-                 application_id=application.pk)
     return assignment
 
 
