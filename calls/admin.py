@@ -1,8 +1,8 @@
 """Administration of calls and a read-mostly view of applications."""
 from django.contrib import admin
 
-from .models import (Application, Call, Criterion, DocumentRequirement, Partner, Stage,
-                     StatusChange)
+from .models import (Application, Assignment, Call, Conflict, Criterion, Decision,
+                     DocumentRequirement, ExpertProfile, Partner, Review, Stage, StatusChange)
 
 
 class StageInline(admin.StackedInline):
@@ -61,3 +61,50 @@ class ApplicationAdmin(admin.ModelAdmin):
     # The status changes only through calls.services, which keeps the audit trail.
     readonly_fields = ["status", "version", "submitted_at", "reference"]
     inlines = [PartnerInline, StatusChangeInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evaluation records change only through calls.evaluation and calls.decisions, which keep
+    the audit trail; the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "reviewer", "role", "assigned_at"]
+    list_select_related = ["application", "reviewer"]
+    search_fields = ["application__reference", "reviewer__email"]
+
+
+@admin.register(Conflict)
+class ConflictAdmin(ReadOnlyAdmin):
+    list_display = ["application", "person", "source", "reason", "created_at"]
+    list_select_related = ["application", "person"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "status", "recommendation", "mean_points", "submitted_at"]
+    list_select_related = ["assignment__application", "assignment__reviewer"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["application", "outcome", "decided_by", "decided_at"]
+    list_select_related = ["application", "decided_by"]
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "keywords", "max_load"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["axes"]

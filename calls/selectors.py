@@ -2,8 +2,8 @@
 from django.db.models import Max, Min, Prefetch, Q
 from django.utils import timezone
 
-from .models import (Application, ApplicationDocument, Call, Partner, Stage,
-                     StatusChange)
+from .models import (Application, ApplicationDocument, Call, Partner, Review, ReviewStatus,
+                     Stage, StatusChange)
 
 
 def _with_stages(queryset):
@@ -60,3 +60,12 @@ def application_detail(pk):
 def calls_for_management():
     """Every call, draft or published, for the pilots' pages; newest first."""
     return _with_stages(Call.objects.all()).order_by("-created_at", "-pk")
+
+
+def comments_for_applicant(application):
+    """The submitted reviews' comments meant for the applicant, without reviewer names."""
+    return list(
+        Review.objects.filter(assignment__application=application, status=ReviewStatus.SUBMITTED)
+        .exclude(comment_for_applicant="").order_by("submitted_at")
+        .values_list("comment_for_applicant", flat=True)
+    )

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, submission
+from . import decisions, selectors, submission
 from .checklist import checklist
 from .forms import (ApplicationForm, DocumentsForm, InvitationForm, PartnerFormSet, StartForm,
                     kept_partners, partner_initial)
@@ -98,6 +98,19 @@ def start_application(request, stage_pk):
                   {"stage": stage, "call": stage.call, "form": form, "letters": letters})
 
 
+def _announcement(user, application):
+    """What the applicant side sees of the outcome: the decision once its letter was sent, and
+    the reviewers' comments for the applicant when the call makes them public."""
+    if not user.has_perm("calls.change_application", application) and \
+            not application.invitations.filter(user=user, accepted_at__isnull=False).exists():
+        return {}
+    decision = decisions.announced_decision(application)
+    comments = []
+    if decision and application.stage.share_comments_with_applicants:
+        comments = selectors.comments_for_applicant(application)
+    return {"announced_decision": decision, "comments_for_applicant": comments}
+
+
 def _message(error):
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
@@ -110,6 +123,7 @@ def application_detail(request, pk):
     return render(request, "calls/application_detail.html", {
         "application": application,
         "checklist": checklist(application),
+        **_announcement(request.user, application),
         "invitation_form": InvitationForm(),
         "can_edit": request.user.has_perm("calls.change_application", application),
         "is_coordinator": application.coordinator_id == request.user.id,

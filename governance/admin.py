@@ -1,7 +1,7 @@
 """Administration of the committees, their members and the work packages."""
 from django.contrib import admin
 
-from .models import Committee, CommitteeMembership, WorkPackage
+from .models import AgendaItem, Committee, CommitteeMembership, Session, Vote, WorkPackage
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,3 +21,40 @@ class WorkPackageAdmin(admin.ModelAdmin):
     list_display = ["number", "title_fr", "title_en", "lead"]
     list_select_related = ["lead"]
     autocomplete_fields = ["lead"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    can_delete = False
+    fields = ["application", "motion", "ballot_status", "votes_for", "votes_against",
+              "abstentions", "result"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    """Sessions are run from the portal (governance.voting); ballots and tallies are read-only
+    here, and closed ones are also protected by database triggers."""
+
+    list_display = ["title", "committee", "held_at", "quorum_percent"]
+    list_select_related = ["committee"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["item", "voter", "cast_at"]
+    list_select_related = ["item__application", "voter"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

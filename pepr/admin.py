@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Axis, Organisation, OutboundEmail, Programme, User
+from .models import AuditEvent, Axis, Organisation, OutboundEmail, Programme, User
 
 
 @admin.register(User)
@@ -65,4 +65,23 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail is append-only: nobody edits or deletes it, administrators included."""
+
+    list_display = ["at", "actor", "action", "summary"]
+    list_filter = ["action"]
+    list_select_related = ["actor"]
+    search_fields = ["summary", "actor__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

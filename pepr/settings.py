@@ -110,6 +110,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULE = {
+    "close-due-ballots": {"task": "governance.tasks.close_due_ballots", "schedule": 60.0},
+}
 
 AUTH_USER_MODEL = "pepr.User"
 AUTHENTICATION_BACKENDS = [

@@ -192,3 +192,26 @@ def test_letters_are_drafted_in_the_recipients_language_edited_and_sent_once(
     decisions.send_letter(letter.pk)
     assert len(mail.outbox) == 1
     assert decisions.announced_decision(submitted).outcome == "not_selected"
+
+
+def test_applicant_sees_the_decision_and_public_comments_only_once_announced(
+        client, submitted, applicant, reviewer, pilot, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    assignment = evaluation.assign(submitted, reviewer, by=pilot)
+    evaluation.sign_declaration(submitted.stage.call, reviewer=reviewer)
+    scores = {c.pk: ("B", "") for c in submitted.stage.criteria.all()}
+    evaluation.save_review(assignment, by=reviewer, scores=scores, recommendation="support",
+                           comment_for_applicant="Clarify the vector production plan.",
+                           comment_for_committee="Internal remark")
+    evaluation.submit_review(assignment, by=reviewer)
+    decisions.decide(submitted, ApplicationStatus.SELECTED, by=pilot)
+    client.force_login(applicant)
+    url = reverse("calls:application", args=[submitted.pk])
+    assert "Clarify the vector" not in client.get(url).content.decode()
+    decisions.draft_letters(submitted.stage, by=pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.request_sending(submitted.stage, by=pilot)
+    html = client.get(url).content.decode()
+    assert "Clarify the vector production plan." in html
+    assert "Internal remark" not in html and reviewer.email not in html
