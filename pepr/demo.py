@@ -13,12 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from calls import services as call_services
-from calls.models import (Application, ApplicationStatus, Call, CallKind, Partner, PartnerRole,
-                          Stage, StageKind, StatusChange, SubmittedVersion)
-from governance.models import Committee, CommitteeCode, CommitteeMembership, MembershipRole
+from calls.models import (Application, ApplicationStatus, Assignment, Call, CallKind, Decision,
+                          Partner, PartnerRole, Stage, StageKind, StatusChange,
+                          SubmittedVersion)
+from governance.models import (Committee, CommitteeCode, CommitteeMembership, MembershipRole,
+                               Session, Vote)
 from projects.models import PriorityProject
 
-from . import services
+from . import demo_evaluation, services
 from .models import Axis, Organisation, OrganisationKind, Role, User
 
 DEMO_DOMAIN = "demo.pepr-bbti.fr"
@@ -68,6 +70,12 @@ def demo_exists():
 
 @transaction.atomic
 def remove_demo():
+    demo_users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
+    # Open or pending demo ballots only (the demo never closes one): closed ballots are final.
+    Vote.objects.filter(voter__in=demo_users).delete()
+    Session.objects.filter(created_by__in=demo_users).delete()
+    Decision.objects.filter(application__is_demo=True).delete()
+    Assignment.objects.filter(application__is_demo=True).delete()
     Application.objects.filter(is_demo=True).delete()
     Call.objects.filter(is_demo=True).delete()
     PriorityProject.objects.filter(is_demo=True).update(
@@ -94,6 +102,7 @@ def seed(*, applications=60, reviewers=12, seed_value=2024):
     _fill_priority_projects(accounts["pilot"])
     stages = _calls(programme, accounts["pilot"])
     count = _applications(applications, stages, organisations, password, accounts, rng)
+    demo_evaluation.build(stages, accounts, reviewer_users, rng)
     return DemoSummary(
         accounts=[(key, f"{key}@{DEMO_DOMAIN}") for key, *_rest in DEMO_ACCOUNTS],
         applications=count, reviewers=len(reviewer_users) + 1,

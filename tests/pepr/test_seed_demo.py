@@ -26,6 +26,25 @@ def test_seed_demo_builds_a_labelled_programme(db, capsys):
         stage__kind="loi").exists()
 
 
+def test_seed_demo_includes_an_evaluation(db):
+    from calls.models import Decision, Review
+    from governance.models import AgendaItem
+
+    call_command("seed_demo", applications=80, reviewers=6)
+    selected = Application.objects.filter(status="selected")
+    assert selected.exists()
+    assert Decision.objects.filter(application__in=selected, outcome="selected").count() == \
+        selected.count()
+    assert Review.objects.filter(status="submitted", mean_points__isnull=False).exists()
+    # The demo reviewer has files still to review, behind the declaration.
+    assert Review.objects.filter(assignment__reviewer__email="reviewer@demo.pepr-bbti.fr",
+                                 status="draft").exists()
+    ccs = User.objects.get(email="ccs@demo.pepr-bbti.fr")
+    assert AgendaItem.objects.filter(ballot_status="open",
+                                     session__attendances__member=ccs).exists()
+    call_command("seed_demo", applications=10, reviewers=2)  # and it can be rebuilt
+
+
 def test_seed_demo_again_replaces_demo_data_and_if_empty_keeps_it(db):
     call_command("seed_demo", applications=20, reviewers=3)
     call_command("seed_demo", applications=30, reviewers=3)
