@@ -78,7 +78,7 @@ def _decide(stage, applications, means, accounts, now):
     for rank, application in enumerate(ranked):
         if stage.kind == StageKind.LETTER_OF_INTENT:
             outcomes = [application.status] if application.status != S.SUBMITTED else []
-        elif rank % 10 == 9:
+        elif rank >= len(ranked) - max(1, len(ranked) // 10):
             outcomes = []  # left for the committee's open ballot
         elif rank < max(1, len(ranked) // 10):
             outcomes = [S.RECOMMENDED, S.FUNDED]
