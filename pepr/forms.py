@@ -26,7 +26,8 @@ class SignupProfileForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "language", "organisation", "laboratory", "orcid"]
+        fields = ["first_name", "last_name", "language", "organisation", "laboratory", "orcid",
+                  "optional_reminders"]
         widgets = {"orcid": forms.TextInput(attrs={"placeholder": "0000-0002-1825-0097"})}
 
     def clean_orcid(self):

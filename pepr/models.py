@@ -61,6 +61,11 @@ class User(AbstractUser):
         help_text=_("Optional, e.g. 0000-0002-1825-0097."),
     )
     is_demo = models.BooleanField(_("demo account"), default=False)
+    optional_reminders = models.BooleanField(
+        _("send me optional reminders"), default=True,
+        help_text=_("Deadline reminders about my drafts. Reminders of reviews, votes and project "
+                    "reports due are part of the role and are always sent."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -238,3 +243,78 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor}: {self.summary}"
+
+
+class ReminderKind(models.TextChoices):
+    DRAFT_DEADLINE = "draft_deadline", _("Unsubmitted draft before the deadline")
+    REVIEW_DUE = "review_due", _("Review due")
+    BALLOT_CLOSING = "ballot_closing", _("Vote before the ballot closes")
+    REPORT_DUE = "report_due", _("Project report due")
+
+
+class Reminder(models.Model):
+    """One reminder of one kind, to one recipient, about one object, at one offset before its
+    deadline. The row is claimed (inserted) before the e-mail is queued: its unique constraint is
+    what makes a retried, redelivered or doubled task send nothing twice."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminders")
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    offset = models.CharField(_("offset"), max_length=8, help_text=_("e.g. 7d, 2d, 6h"))
+    deadline = models.DateTimeField(_("deadline"))
+    email = models.OneToOneField(OutboundEmail, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="reminder")
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "target_type", "target_id", "offset"],
+                name="reminder_once_per_recipient_object_offset"),
+        ]
+
+
+class ReportKind(models.TextChoices):
+    DOSSIER = "dossier", _("Application dossier")
+    CALL = "call", _("Call report")
+    MINUTES = "minutes", _("Committee session minutes")
+    PROJECT = "project", _("Project progress report")
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def report_path(instance, filename):
+    return f"reports/{instance.kind}/{instance.target_id}/{instance.language}-{filename}"
+
+
+class Report(models.Model):
+    """A PDF built in the background. `fingerprint` sums up the data it was built from, so a
+    request for an unchanged report reuses the file instead of rebuilding it."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=ReportKind.choices)
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    status = models.CharField(_("status"), max_length=8, choices=ReportStatus.choices,
+                              default=ReportStatus.PENDING)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to=report_path, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "target_type", "target_id", "language"],
+                                    name="one_report_per_target_and_language"),
+        ]

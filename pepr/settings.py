@@ -112,6 +112,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "close-due-ballots": {"task": "governance.tasks.close_due_ballots", "schedule": 60.0},
+    "send-due-reminders": {"task": "pepr.tasks.send_due_reminders", "schedule": 300.0},
+}
+# How long before a deadline each reminder goes out, e.g. "7d,2d,6h" (days d, hours h).
+REMINDER_OFFSETS = {
+    "draft_deadline": env.list("REMINDER_OFFSETS_DRAFT", default=["7d", "2d", "6h"]),
+    "review_due": env.list("REMINDER_OFFSETS_REVIEW", default=["7d", "2d"]),
+    "ballot_closing": env.list("REMINDER_OFFSETS_BALLOT", default=["2d", "6h"]),
+    "report_due": env.list("REMINDER_OFFSETS_REPORT", default=["14d", "2d"]),
 }
 
 AUTH_USER_MODEL = "pepr.User"

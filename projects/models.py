@@ -80,3 +80,35 @@ class FundedProject(models.Model):
 
     def __str__(self):
         return self.acronym
+
+
+class ProjectReport(models.Model):
+    """A periodic report a project owes the programme (annual review, end-of-project report)."""
+
+    funded_project = models.ForeignKey(FundedProject, null=True, blank=True,
+                                       on_delete=models.CASCADE, related_name="reports")
+    priority_project = models.ForeignKey(PriorityProject, null=True, blank=True,
+                                         on_delete=models.CASCADE, related_name="reports")
+    title = models.CharField(_("title"), max_length=255)
+    due_at = models.DateTimeField(_("due at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project report")
+        verbose_name_plural = _("project reports")
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["submitted_at", "due_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(funded_project__isnull=True, priority_project__isnull=False)
+                | models.Q(funded_project__isnull=False, priority_project__isnull=True),
+                name="report_belongs_to_one_project"),
+        ]
+
+    @property
+    def project(self):
+        return self.funded_project or self.priority_project
+
+    @property
+    def coordinator(self):
+        return self.project.coordinator
