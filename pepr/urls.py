@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/calls/", include("calls.manage_urls")),
     path("evaluation/", include("calls.evaluation_urls")),
     path("committees/", include("governance.urls")),
+    path("reports/", include("pepr.report_urls")),
     path("admin/", admin.site.urls),
 ]
 # MEDIA is never served as static files: uploaded documents are private and only leave through

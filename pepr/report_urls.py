@@ -1,0 +1,3 @@
+"""URLs of the background PDF reports."""
+app_name = "reports"
+urlpatterns = []
