@@ -22,6 +22,9 @@ urlpatterns = [
     path("evaluation/", include("calls.evaluation_urls")),
     path("committees/", include("governance.urls")),
     path("reports/", include("pepr.report_urls")),
+    path("exports/", include("pepr.export_urls")),
+    path("dashboards/", include("pepr.dashboard_urls")),
+    path("api/", include("pepr.api.urls")),
     path("admin/", admin.site.urls),
 ]
 # MEDIA is never served as static files: uploaded documents are private and only leave through

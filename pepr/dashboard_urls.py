@@ -1,0 +1,3 @@
+"""URLs of the dashboards."""
+app_name = "dashboards"
+urlpatterns = []

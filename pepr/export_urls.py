@@ -1,0 +1,3 @@
+"""URLs of the CSV and XLSX exports."""
+app_name = "exports"
+urlpatterns = []
