@@ -94,7 +94,7 @@ def test_bad_input_is_explained_and_nothing_typed_is_lost(client, draft, applica
     html = response.content.decode()
     assert response.status_code == 200
     assert "Titre gardé" in html and "x" * 3000 in html
-    assert "Saisissez une adresse de courriel valide." in html
+    assert "Saisissez une adresse e-mail valide." in html
     assert "au plus 2000 caractères" in html or "2000" in html
     draft.refresh_from_db()
     assert draft.title == ""  # nothing half-saved
