@@ -20,6 +20,10 @@ OPPOSITE = {S.SELECTED: S.NOT_SELECTED, S.RECOMMENDED: S.NOT_RECOMMENDED, S.FUND
 def _check_authority(application, outcome, by):
     from pepr.rules import is_directeur, is_pilot
 
+    from .evaluation import is_conflicted
+
+    if is_conflicted(application, by):
+        raise PermissionDenied(_("You have a conflict of interest with this application."))
     if outcome in FINAL_OUTCOMES:
         if not (is_directeur(by) or by.is_superuser):
             raise PermissionDenied(_("Only the Comité Directeur validates the final decision."))

@@ -39,7 +39,7 @@ def detected_conflict(application, person, *, partners=None, invited_emails=None
         return _("is the coordinator")
     partners = list(application.partners.all()) if partners is None else partners
     if invited_emails is None:
-        invited_emails = set(application.invitations.values_list("email", flat=True))
+        invited_emails = {e.lower() for e in application.invitations.values_list("email", flat=True)}
     email = person.email.lower()
     if email in invited_emails:
         return _("is invited to the application")
@@ -202,6 +202,9 @@ def _ensure_may_review(assignment, user):
     if assignment.reviewer_id != user.id:
         raise PermissionDenied
     application = assignment.application
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("This application is no longer under evaluation."),
+                              code="not_under_evaluation")
     if not has_signed(application.stage.call, user):
         raise PermissionDenied(_("Sign the confidentiality and no-conflict declaration first."))
     if is_conflicted(application, user):
@@ -268,11 +271,15 @@ def submit_review(assignment, *, by):
 
 
 def reviewer_pool():
-    """Everyone who may be asked to review: external experts and committee members."""
+    """Everyone who may be asked to review: external experts and CCS members."""
     from django.contrib.auth import get_user_model
 
     from pepr.models import Role
 
+    from governance.models import CommitteeCode
+
+    # Rapporteurs come from the CCS; the pilots and the Comité Directeur decide, they don't review.
     return get_user_model().objects.filter(
-        Q(groups__name=Role.REVIEWER) | Q(committee_memberships__isnull=False), is_active=True
+        Q(groups__name=Role.REVIEWER) | Q(committee_memberships__committee__code=CommitteeCode.CCS),
+        is_active=True,
     ).distinct().select_related("organisation").order_by("last_name", "first_name")

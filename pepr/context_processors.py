@@ -1,10 +1,31 @@
-"""Values every page shows: contacts, accessibility status, and the viewer's main roles."""
+"""Values every page shows: contacts, accessibility status, and which menus the viewer gets."""
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+
+def _menus(user):
+    """Which role menus to show; two small EXISTS queries at most, only when a page asks."""
+    if not user.is_authenticated:
+        return {}
+    from calls.models import Assignment
+    from pepr.rules import is_committee_member, is_reviewer
+
+    committee = is_committee_member(user)
+    return {
+        "reviews": committee or is_reviewer(user)
+        or Assignment.objects.filter(reviewer=user).exists(),
+        "committees": committee,
+        "evaluation": user.has_perm("calls.manage_evaluation"),
+        "dashboards": user.has_perm("pepr.view_dashboard"),
+        "manage_calls": user.has_perm("calls.manage_calls"),
+    }
 
 
 def site(request):
+    user = getattr(request, "user", None)
     return {
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         # RGAA: the site has not been audited, so it must declare itself non-conforming.
         "ACCESSIBILITY_STATUS": "non_conforme",
+        "menus": SimpleLazyObject(lambda: _menus(user)) if user is not None else {},
     }

@@ -111,11 +111,17 @@ def seed(*, applications=60, reviewers=12, seed_value=2024):
 
 def _demo_accounts(programme, password, organisations):
     committees = {c.code: c for c in Committee.objects.filter(programme=programme)}
+    # Programme staff belong to the piloting organisations, so that they are not in conflict
+    # with the demo teams.
+    staff = {o.acronym: o for o in Organisation.objects.filter(acronym__in=["Inserm", "CEA", "ANR"])}
+    staff_organisations = {"pilot": staff.get("Inserm"), "directeur": staff.get("CEA"),
+                           "anr": staff.get("ANR"), "admin": staff.get("ANR")}
     accounts = {}
     for index, (key, first, last, role, committee_code) in enumerate(DEMO_ACCOUNTS):
         user = User.objects.create(
             email=f"{key}@{DEMO_DOMAIN}", first_name=first, last_name=f"{last} (démo)",
-            password=password, organisation=organisations[index % len(organisations)],
+            password=password, organisation=staff_organisations.get(key)
+            or organisations[index % len(organisations)],
             laboratory=LABS[index % len(LABS)], is_demo=True,
             is_staff=key == "admin", is_superuser=key == "admin",
         )

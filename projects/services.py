@@ -1,5 +1,5 @@
 """Every write of the projects app."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,8 @@ from .models import FundedProject
 @transaction.atomic
 def create_from_application(application, *, by):
     """Turn a funded application into a followed project, once."""
+    if not (by.has_perm("calls.manage_evaluation") or by.has_perm("calls.validate_funding")):
+        raise PermissionDenied
     if application.status != ApplicationStatus.FUNDED:
         raise ValidationError(_("Only a funded application becomes a project."), code="not_funded")
     project, created = FundedProject.objects.get_or_create(

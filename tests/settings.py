@@ -24,3 +24,5 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pepr-media-")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STATIC_ROOT = tempfile.mkdtemp(prefix="pepr-static-")
+# A queue of its own per test run, so that two runs on one Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"pepr-tests-{os.getpid()}"
