@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calls.evaluation import is_conflicted
 from calls.models import ApplicationStatus
@@ -46,10 +47,23 @@ def set_attendance(session, *, present_ids, by):
                  % {"session": session}, present=sorted(present_ids))
 
 
+def _motion_fits(application, motion):
+    from calls.workflow import STAGE_OUTCOMES
+
+    if motion == ApplicationStatus.FUNDED:
+        return application.status == ApplicationStatus.RECOMMENDED
+    return application.status == ApplicationStatus.SUBMITTED and \
+        motion == STAGE_OUTCOMES[application.stage.kind][0]
+
+
 @transaction.atomic
 def add_to_agenda(session, applications, *, motion, by):
     if motion not in MOTIONS:
         raise ValidationError(_("Unknown motion."), code="motion")
+    unfit = [a.reference for a in applications if not _motion_fits(a, motion)]
+    if unfit:
+        raise ValidationError(_("This motion does not fit the stage or status of: %(refs)s.")
+                              % {"refs": ", ".join(unfit)}, code="motion")
     start = session.items.count()
     items = []
     for offset, application in enumerate(applications):
@@ -77,17 +91,24 @@ def open_ballot(item, *, by, closes_at=None):
         raise ValidationError(_("This ballot was already opened."), code="opened")
     if closes_at and closes_at <= timezone.now():
         raise ValidationError(_("The closing time must be in the future."), code="past")
-    present = item.session.attendances.filter(present=True).select_related("member")
-    for attendance in present:
-        if is_conflicted(item.application, attendance.member):
-            Recusal.objects.get_or_create(item=item, member=attendance.member,
-                                          defaults={"reason": _("conflict of interest")})
+    _recuse_conflicted(item)
     item.ballot_status, item.opened_at, item.closes_at = (
         BallotStatus.OPEN, timezone.now(), closes_at)
     item.save(update_fields=["ballot_status", "opened_at", "closes_at"])
     audit.record(by, "ballot.opened", item, _("opened the ballot on %(ref)s")
                  % {"ref": item.application.reference}, application_id=item.application_id)
     return item
+
+
+def _recuse_conflicted(item):
+    """Recuse every present member with a conflict, also one marked present after opening."""
+    recused = set(item.recusals.values_list("member_id", flat=True))
+    for attendance in item.session.attendances.filter(present=True).select_related("member"):
+        if attendance.member_id not in recused and is_conflicted(item.application,
+                                                                 attendance.member):
+            Recusal.objects.get_or_create(item=item, member=attendance.member,
+                                          # Stored untranslated; pages translate it.
+                                          defaults={"reason": gettext_noop("conflict of interest")})
 
 
 def eligible_voter_ids(item):
@@ -99,10 +120,13 @@ def eligible_voter_ids(item):
 @transaction.atomic
 def cast_vote(item, *, voter, choice):
     item = _locked(item)
+    if item.ballot_status == BallotStatus.PENDING:
+        raise ValidationError(_("This ballot is not open yet."), code="not_open")
     if item.ballot_status != BallotStatus.OPEN or (
             item.closes_at and timezone.now() >= item.closes_at):
         raise ValidationError(_("This ballot is closed: your vote was not recorded."),
                               code="closed")
+    _recuse_conflicted(item)
     if choice not in VoteChoice.values:
         raise ValidationError(_("Unknown vote."), code="choice")
     if voter.pk not in eligible_voter_ids(item):
@@ -134,6 +158,7 @@ def close_ballot(item, *, by):
     item = _locked(item)
     if item.ballot_status != BallotStatus.OPEN:
         raise ValidationError(_("Only an open ballot can be closed."), code="not_open")
+    _recuse_conflicted(item)
     eligible = eligible_voter_ids(item)
     votes = list(item.votes.filter(voter_id__in=eligible).values_list("choice", flat=True))
     counts, result = tally(item, len(eligible), votes)

@@ -1,0 +1,97 @@
+"""Reads of committee sessions for the pages: the sessions a user may see and one session with its
+agenda, attendance, recusals and the user's own votes, in a fixed number of queries."""
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from calls.models import Application, ApplicationStatus, Decision
+
+from .models import AgendaItem, Attendance, BallotStatus, Recusal, Session, Vote, VoteChoice
+
+
+def sessions_visible_to(user, *, sees_all):
+    """Newest first; pilots (`sees_all`) see every session, a member those of their committees."""
+    sessions = Session.objects.select_related("committee", "stage__call").order_by("-held_at",
+                                                                                    "-id")
+    if not sees_all:
+        sessions = sessions.filter(committee__memberships__user=user)
+    return sessions
+
+
+def with_item_counts(sessions):
+    """`sessions` (one page) as a list, each with `item_count`, counted in one query for the
+    page only."""
+    sessions = list(sessions)
+    counts = dict(AgendaItem.objects.filter(session__in=sessions).order_by().values("session")
+                  .annotate(count=Count("id")).values_list("session", "count")) if sessions else {}
+    for session in sessions:
+        session.item_count = counts.get(session.pk, 0)
+    return sessions
+
+
+def session_header(pk):
+    """The session alone, for permission checks and the pilots' actions; None when unknown."""
+    return (Session.objects.select_related("committee", "stage__call")
+            .filter(pk=pk).first())
+
+
+def session_page(session, user, *, with_member_votes):
+    """The agenda of `session` ready for its page.
+
+    Each item gets `recused_ids`, `recusal_list`, `decision`, `motion_label`, `my_vote` (the
+    user's own choice or None) and its label, `user_recused`, `user_can_vote`, `voting_ended`, and, only when `with_member_votes`
+    (pilots), `closed_votes`: the per-member votes of a closed ballot. The votes of an open ballot
+    are never loaded except the user's own one, so no template can leak them."""
+    attendances = list(Attendance.objects.filter(session=session).select_related("member")
+                       .order_by("member__last_name", "member__first_name", "member_id"))
+    prefetches = [
+        Prefetch("recusals", queryset=Recusal.objects.select_related("member")
+                 .order_by("member__last_name", "member_id")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("-decided_at")),
+    ]
+    if with_member_votes:
+        prefetches.append(Prefetch(
+            "votes", to_attr="closed_votes",
+            queryset=Vote.objects.filter(item__ballot_status=BallotStatus.CLOSED)
+            .select_related("voter").order_by("voter__last_name", "voter_id")))
+    items = list(AgendaItem.objects.filter(session=session)
+                 .select_related("application__stage__call")
+                 .prefetch_related(*prefetches).order_by("position", "id"))
+    my_votes = dict(Vote.objects.filter(item__session=session, voter=user)
+                    .values_list("item_id", "choice")) if user.is_authenticated else {}
+
+    present_ids = {a.member_id for a in attendances if a.present}
+    now = timezone.now()
+    for item in items:
+        recusals = list(item.recusals.all())
+        item.recused_ids = {r.member_id for r in recusals}
+        item.recusal_list = recusals
+        decisions = list(item.decisions.all())
+        item.decision = decisions[0] if decisions else None
+        item.my_vote = my_votes.get(item.pk)
+        item.my_vote_label = VoteChoice(item.my_vote).label if item.my_vote else ""
+        item.motion_label = (ApplicationStatus(item.motion).label
+                             if item.motion in ApplicationStatus.values else item.motion)
+        item.user_recused = user.pk in item.recused_ids
+        item.voting_ended = item.ballot_status == BallotStatus.OPEN and bool(
+            item.closes_at and now >= item.closes_at)
+        # The same rule as voting.eligible_voter_ids, on rows already loaded.
+        item.user_can_vote = (item.ballot_status == BallotStatus.OPEN and not item.voting_ended
+                              and user.pk in present_ids and not item.user_recused)
+        if not with_member_votes:
+            item.closed_votes = []
+    return {"attendances": attendances, "items": items, "present_ids": present_ids,
+            "member_ids": {a.member_id for a in attendances}}
+
+
+def agenda_candidates(session):
+    """The stage's submitted applications not yet on this session's agenda."""
+    if session.stage_id is None:
+        return Application.objects.none()
+    return (Application.objects.filter(stage_id=session.stage_id,
+                                       status=ApplicationStatus.SUBMITTED)
+            .exclude(agenda_items__session=session).order_by("reference"))
+
+
+def applications_by_reference(references):
+    return {a.reference: a for a in Application.objects.filter(reference__in=references)
+            .select_related("stage")}
