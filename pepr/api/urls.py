@@ -1,3 +1,15 @@
-"""URLs of the read-only API and its OpenAPI schema."""
+"""URLs of the read-only API and its OpenAPI schema (see pepr.api.views for access and tokens)."""
+from django.urls import path
+
+from . import views
+
 app_name = "api"
-urlpatterns = []
+urlpatterns = [
+    path("calls/", views.CallList.as_view(), name="calls"),
+    path("applications/", views.ApplicationList.as_view(), name="applications"),
+    path("reviews-summary/", views.ReviewSummaryList.as_view(), name="reviews-summary"),
+    path("decisions/", views.DecisionList.as_view(), name="decisions"),
+    path("projects/", views.FundedProjectList.as_view(), name="projects"),
+    path("priority-projects/", views.PriorityProjectList.as_view(), name="priority-projects"),
+    path("schema/", views.Schema.as_view(), name="schema"),
+]

@@ -10,7 +10,7 @@ from governance.models import CommitteeCode
 from pepr.models import AuditEvent, Axis
 from projects import services as project_services
 from tests.calls.helpers import complete
-from tests.factories import OrganisationFactory, UserFactory, make_call, member_of
+from tests.factories import UserFactory, make_call, member_of
 
 
 @pytest.fixture

