@@ -1,9 +1,9 @@
 """Reads of calls and applications used by pages, dashboards and exports."""
-from django.db.models import Max, Min, Prefetch, Q
+from django.db.models import Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from .models import (Application, ApplicationDocument, Call, Partner, Review, ReviewStatus,
-                     Stage, StatusChange)
+from .models import (Application, ApplicationDocument, Call, Decision, LetterStatus, Partner,
+                     Review, ReviewStatus, Stage, StatusChange)
 
 
 def _with_stages(queryset):
@@ -29,10 +29,18 @@ def published_calls():
     )
 
 
+def _announced_outcome():
+    return Subquery(
+        Decision.objects.filter(application=OuterRef("pk"), letter__status=LetterStatus.SENT)
+        .order_by("-decided_at").values("outcome")[:1]
+    )
+
+
 def applications_of(user):
-    """Applications the user coordinates or was invited to (and accepted), newest first."""
+    """Applications the user coordinates or was invited to (and accepted), newest first, with
+    the outcome announced to them (`announced_outcome`)."""
     return (
-        Application.objects.filter(
+        Application.objects.annotate(announced_outcome=_announced_outcome()).filter(
             Q(coordinator=user) | Q(invitations__user=user, invitations__accepted_at__isnull=False)
         )
         .distinct()

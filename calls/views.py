@@ -16,6 +16,7 @@ from .checklist import checklist
 from .forms import (ApplicationForm, DocumentsForm, InvitationForm, PartnerFormSet, StartForm,
                     kept_partners, partner_initial)
 from .models import ApplicationStatus, Stage
+from .workflow import DECIDED, status_for_applicant
 
 PENDING_KEY = "pending_post"
 
@@ -108,7 +109,21 @@ def _announcement(user, application):
     comments = []
     if decision and application.stage.share_comments_with_applicants:
         comments = selectors.comments_for_applicant(application)
-    return {"announced_decision": decision, "comments_for_applicant": comments}
+    announced = set(application.decisions.filter(letter__status="sent")
+                    .values_list("outcome", flat=True))
+    # Decisions not yet announced stay out of the timeline; who decided is never shown here.
+    timeline = [
+        {"at": change.at, "status": change.get_to_status_display(), "version": change.version,
+         "actor": None if change.to_status in DECIDED else change.actor}
+        for change in application.status_changes.all()
+        if change.to_status not in DECIDED or change.to_status in announced
+    ]
+    return {
+        "announced_decision": decision, "comments_for_applicant": comments,
+        "status_label": status_for_applicant(
+            application.status, decision.outcome if decision else None).label,
+        "timeline": timeline,
+    }
 
 
 def _message(error):

@@ -43,3 +43,11 @@ def change_status(application, to_status, *, by, version=None):
                                 to_status=to_status, actor=by, version=version)
     application.status = to_status
     application.save(update_fields=["status", "updated_at"])
+
+
+def status_for_applicant(status, announced_outcome):
+    """What the applicant side is shown: a decision only once its letter was sent; until then a
+    decided application still reads "submitted"."""
+    if status in DECIDED:
+        return S(announced_outcome) if announced_outcome else S.SUBMITTED
+    return S(status)

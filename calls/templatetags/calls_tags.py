@@ -19,3 +19,12 @@ def paris(value):
 @register.simple_tag
 def stage_state(stage):
     return stage.state()
+
+
+@register.simple_tag
+def applicant_status(application):
+    """The status label the applicant side sees (see calls.workflow.status_for_applicant)."""
+    from calls.workflow import status_for_applicant
+
+    return status_for_applicant(application.status,
+                                getattr(application, "announced_outcome", None)).label

@@ -215,3 +215,25 @@ def test_applicant_sees_the_decision_and_public_comments_only_once_announced(
     html = client.get(url).content.decode()
     assert "Clarify the vector production plan." in html
     assert "Internal remark" not in html and reviewer.email not in html
+
+
+def test_a_decision_stays_hidden_from_the_applicant_until_its_letter_is_sent(
+        client, submitted, applicant, pilot, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    applicant.language = "en"
+    applicant.save()
+    decisions.decide(submitted, ApplicationStatus.SELECTED, by=pilot)
+    client.force_login(applicant)
+    detail = client.get(reverse("calls:application", args=[submitted.pk])).content.decode()
+    listing = client.get(reverse("calls:my_applications")).content.decode()
+    for html in (detail, listing):
+        assert "Selected" not in html and "Submitted" in html
+    assert pilot.get_full_name() not in detail
+    decisions.draft_letters(submitted.stage, by=pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.request_sending(submitted.stage, by=pilot)
+    detail = client.get(reverse("calls:application", args=[submitted.pk])).content.decode()
+    listing = client.get(reverse("calls:my_applications")).content.decode()
+    assert 'id="status">Selected<' in detail and "Selected" in listing
+    assert pilot.get_full_name() not in detail
