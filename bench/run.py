@@ -48,7 +48,7 @@ def main():
     from pepr.models import User
 
     call_command("migrate", verbosity=0)
-    results = []
+    results, extra = [], []
     timed(f"seed_demo --applications {APPLICATIONS} --reviewers {REVIEWERS}",
           lambda: call_command("seed_demo", applications=APPLICATIONS, reviewers=REVIEWERS,
                                verbosity=0), results)
@@ -64,6 +64,9 @@ def main():
             assert client.get(url).status_code == 200, url
         queries[url] = len(captured)
         timed(f"GET {url}", lambda url=url: client.get(url), results, repeat=20)
+    for module in ("bench_dashboards", "bench_reports", "bench_reminders"):
+        # Each adds (label, seconds[, extra]) rows for its feature on the same 6,500 seed.
+        __import__(f"bench.{module}", fromlist=["run"]).run(extra)
     lines = ["# Benchmark results", "",
              f"Machine: {os.cpu_count()} cores; database PostgreSQL; "
              f"{APPLICATIONS} applications, {REVIEWERS} reviewers.", "",
@@ -71,6 +74,9 @@ def main():
     for label, seconds, repeat in results:
         url = label.removeprefix("GET ")
         lines.append(f"| {label} | {seconds:.3f} | {repeat} | {queries.get(url, '')} |")
+    lines += ["", "| Feature measure | Seconds | Detail |", "|---|---|---|"]
+    for label, seconds, *detail in extra:
+        lines.append(f"| {label} | {seconds:.3f} | {' '.join(str(d) for d in detail)} |")
     output = ROOT / "bench" / "results.md"
     output.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

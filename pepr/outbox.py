@@ -39,9 +39,12 @@ def deliver(email_id):
         try:
             message.send()
         except OSError as error:  # smtplib errors are OSError subclasses
-            email.status, email.error = EmailStatus.FAILED, str(error)
-            email.save(update_fields=["status", "error", "attempts"])
-            raise
-        email.status, email.sent_at, email.error = EmailStatus.SENT, timezone.now(), ""
-        email.save(update_fields=["status", "sent_at", "error", "attempts"])
-    return email
+            failure = error
+        else:
+            email.status, email.sent_at, email.error = EmailStatus.SENT, timezone.now(), ""
+            email.save(update_fields=["status", "sent_at", "error", "attempts"])
+            return email
+    # Recorded after the locked transaction ended, so the failure is kept; Celery then retries.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.FAILED, error=str(failure), attempts=email.attempts)
+    raise failure
