@@ -5,13 +5,18 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def _local_only(url):
-    # Only our own static files may be read while rendering; anything remote is refused.
-    from weasyprint import default_url_fetcher
+def _local_only_fetcher():
+    """Only our own files may be read while rendering; anything remote is refused, so that a
+    template or applicant text can never make the worker fetch a URL."""
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith("file://"):
-        return default_url_fetcher(url)
-    raise ValueError(f"Remote resource refused while rendering a PDF: {url}")
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith("file://"):
+                raise ValueError(f"Remote resource refused while rendering a PDF: {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols=("file",))
 
 
 def render_pdf(template, context, *, language):
@@ -20,6 +25,6 @@ def render_pdf(template, context, *, language):
     with translation.override(language):
         html = render_to_string(template, {**context, "LANGUAGE_CODE": language})
     stylesheet = finders.find("css/pdf.css")
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_local_only).write_pdf(
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_local_only_fetcher()).write_pdf(
         stylesheets=[CSS(filename=stylesheet)] if stylesheet else None
     )

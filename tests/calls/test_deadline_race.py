@@ -5,29 +5,18 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from calls import submission
 from calls.models import Application, ApplicationStatus, StatusChange, SubmittedVersion
 from tests.calls.helpers import complete
+from tests.concurrency import in_thread
 from tests.factories import make_call
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _in_thread(target, results, *args):
-    def run():
-        try:
-            results.append(target(*args))
-        except Exception as error:  # collected and asserted by the test
-            results.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def test_two_simultaneous_submits_make_one_version(applicant):
@@ -42,7 +31,7 @@ def test_two_simultaneous_submits_make_one_version(applicant):
         barrier.wait()
         return submission.submit(Application.objects.get(pk=application.pk), by=applicant)[1]
 
-    threads = [_in_thread(submit, results) for _ in range(2)]
+    threads = [in_thread(submit, results) for _ in range(2)]
     for thread in threads:
         thread.join(10)
     assert sorted(results) == [False, True]
@@ -67,7 +56,7 @@ def test_a_submit_waiting_on_the_lock_past_the_deadline_is_refused(applicant):
             time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.3)
         return "released"
 
-    holder = _in_thread(hold_the_row, results)
+    holder = in_thread(hold_the_row, results)
     locked.wait(5)
     assert timezone.now() < closes_at  # the request arrives before closing...
     with pytest.raises(ValidationError) as error:

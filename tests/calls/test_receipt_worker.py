@@ -1,5 +1,4 @@
 """The submission receipt goes through Redis to a real Celery worker, once, after commit."""
-import time
 
 import pytest
 from django.core import mail
@@ -8,19 +7,13 @@ from django.core.management import call_command
 from calls import submission
 from pepr.models import EmailStatus, OutboundEmail
 from tests.calls.helpers import complete
+from tests.concurrency import wait_for
 from tests.factories import make_call
 from tests.worker import celery_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_receipt_is_built_and_sent_by_the_worker(applicant):
@@ -31,7 +24,7 @@ def test_receipt_is_built_and_sent_by_the_worker(applicant):
         submission.submit(application, by=applicant)
         # A second submit (double click) and a redelivery of the same task change nothing.
         submission.submit(application, by=applicant)
-        assert _wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).exists())
+        assert wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).exists())
         from calls.tasks import send_submission_receipt
 
         send_submission_receipt.delay(application.pk, 1)

@@ -19,9 +19,20 @@ from django.utils import timezone
 from calls import submission
 from calls.models import ApplicationStatus
 from governance import voting
-from governance.models import (AgendaItem, Attendance, BallotResult, BallotStatus, Committee,
-                               CommitteeCode, Recusal, Session, Vote, VoteChoice)
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    BallotResult,
+    BallotStatus,
+    Committee,
+    CommitteeCode,
+    Recusal,
+    Session,
+    Vote,
+    VoteChoice,
+)
 from tests.calls.helpers import complete
+from tests.concurrency import in_thread
 from tests.factories import UserFactory, make_call, member_of
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -479,18 +490,6 @@ def test_an_adopted_selection_motion_selects_the_application(client, closed, en_
 
 # --- the vote racing the closing, on real row locks -------------------------------------------
 
-def _in_thread(target, results):
-    def run():
-        try:
-            results.append(target())
-        except Exception as error:  # collected and asserted by the test
-            results.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def _waiting_on_locks():
@@ -535,9 +534,9 @@ def test_a_vote_queued_behind_the_closing_is_refused_and_not_counted():
     def close():
         return voting.close_ballot(AgendaItem.objects.get(pk=item.pk), by=pilot)
 
-    holder = _in_thread(hold_the_row, holder_results)
+    holder = in_thread(hold_the_row, holder_results)
     assert locked.wait(5)
-    closer = _in_thread(close, closer_results)
+    closer = in_thread(close, closer_results)
     _until(lambda: _waiting_on_locks() >= 1)
     assert AgendaItem.objects.get(pk=item.pk).ballot_status == BallotStatus.OPEN
     with pytest.raises(ValidationError) as error:  # waits behind the closer, then finds it closed

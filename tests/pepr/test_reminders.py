@@ -1,6 +1,4 @@
 """Deadline reminders: who gets one, once per offset, through the outbox and a real worker."""
-import threading
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,15 +10,29 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from calls.models import (Application, ApplicationStatus, Assignment, Review, ReviewStatus, Stage,
-                          StageKind)
+from calls.models import (
+    Application,
+    ApplicationStatus,
+    Assignment,
+    Review,
+    ReviewStatus,
+    Stage,
+    StageKind,
+)
 from governance import voting
-from governance.models import (Attendance, Committee, CommitteeCode, CommitteeMembership, Recusal,
-                               VoteChoice)
+from governance.models import (
+    Attendance,
+    Committee,
+    CommitteeCode,
+    CommitteeMembership,
+    Recusal,
+    VoteChoice,
+)
 from pepr import outbox, reminders
 from pepr.models import EmailStatus, OutboundEmail, Reminder, ReminderKind
 from pepr.tasks import deliver_email, send_due_reminders
 from projects.models import FundedProject, PriorityProject, ProjectReport
+from tests.concurrency import in_thread, wait_for
 from tests.factories import ApplicationFactory, UserFactory, make_call
 from tests.worker import celery_worker
 
@@ -323,27 +335,8 @@ def test_an_email_whose_task_never_reached_the_broker_is_queued_again(db):
 
 # --- The real stack: concurrent scans, a real worker, SMTP failures. ---
 
-def _wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
-def _in_thread(target, results):
-    def run():
-        try:
-            results.append(target())
-        except Exception as error:  # collected and asserted by the test
-            results.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def _waiting_to_claim():
@@ -369,9 +362,9 @@ def test_two_scans_at_once_send_each_reminder_once():
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {Reminder._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-            threads = [_in_thread(lambda: reminders.send_due_reminders(now=at), results)
+            threads = [in_thread(lambda: reminders.send_due_reminders(now=at), results)
                        for _ in range(2)]
-            assert _wait_for(lambda: _waiting_to_claim() == 2, timeout=10)
+            assert wait_for(lambda: _waiting_to_claim() == 2, timeout=10)
     finally:
         for thread in threads:
             thread.join(30)
@@ -392,7 +385,7 @@ def test_the_beat_task_on_a_real_worker_sends_each_reminder_once():
     with celery_worker():
         send_due_reminders.delay()
         send_due_reminders.delay()  # a doubled beat tick
-        assert _wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).count()
+        assert wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).count()
                          == 2)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([applicant.email, reviewer.email])
     assert set(OutboundEmail.objects.values_list("status", "attempts")) == {
@@ -420,7 +413,7 @@ def test_after_an_smtp_failure_a_retry_on_the_worker_sends_once(settings):
     FailingBackend.calls = 0
     with celery_worker():
         assert reminders.send_due_reminders() == 1
-        assert _wait_for(lambda: FailingBackend.calls >= 1)
+        assert wait_for(lambda: FailingBackend.calls >= 1)
     email = OutboundEmail.objects.get()
     assert email.status != EmailStatus.SENT and mail.outbox == []
     attempts_before = email.attempts
@@ -428,7 +421,7 @@ def test_after_an_smtp_failure_a_retry_on_the_worker_sends_once(settings):
     with celery_worker():
         deliver_email.delay(email.pk)  # the retry
         deliver_email.delay(email.pk)  # and a redelivery of it
-        assert _wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).exists())
+        assert wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).exists())
     email.refresh_from_db()
     assert (email.status, email.error, email.attempts) == (EmailStatus.SENT, "",
                                                            attempts_before + 1)
