@@ -302,6 +302,11 @@ class Report(models.Model):
     target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField()
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    # A call report lists applications by score: a reader with conflicts of interest gets a
+    # version without those applications. `audience` names that version (a hash of the
+    # excluded ids; empty for the full one) and `excluded_ids` is what the build leaves out.
+    audience = models.CharField(max_length=64, blank=True, default="")
+    excluded_ids = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=ReportStatus.choices,
                               default=ReportStatus.PENDING)
     fingerprint = models.CharField(max_length=64, blank=True)
@@ -315,6 +320,7 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "target_type", "target_id", "language"],
-                                    name="one_report_per_target_and_language"),
+            models.UniqueConstraint(
+                fields=["kind", "target_type", "target_id", "language", "audience"],
+                name="one_report_per_target_language_and_audience"),
         ]

@@ -160,12 +160,13 @@ def _status_label(value):
     return str(S(value).label) if value in S.values else (value or "")
 
 
-def ranked_lines(stage):
+def ranked_lines(stage, excluded_ids=()):
     """The ranking of one stage as fixed-width text lines (header first): best mean score first,
     unscored applications last. One text line per application keeps WeasyPrint fast on 6,500
     rows, where a table cell per value costs minutes."""
     reference_width = max(9, _competing(stage).aggregate(w=Max(Length("reference")))["w"] or 0)
-    queryset = (_scored(_competing(stage)).annotate(outcome=_last_decision())
+    queryset = (_scored(_competing(stage).exclude(pk__in=excluded_ids))
+                .annotate(outcome=_last_decision())
                 .order_by(F("mean").desc(nulls_last=True), "reference"))
     columns = [  # (header, width, right-aligned)
         (_("Rank"), 5, True), (_("Reference"), reference_width, False),
@@ -235,7 +236,7 @@ def call_statistics(call):
             "total": sum(by_status.values()), "competing": sum(in_competition.values())}
 
 
-def call_context(call):
+def call_context(call, excluded_ids=()):
     stats = call_statistics(call)
     envelope = call.budget_envelope_eur
     status_rows = [(label, stats["by_status"][value]) for value, label in S.choices
@@ -260,7 +261,8 @@ def call_context(call):
                 title=_("Mean scores of the applications, stage %(number)s")
                 % {"number": stage.number},
                 label_header=_("Mean score"), value_header=_("Applications")),
-            "lines": ranked_lines(stage),
+            "lines": ranked_lines(stage, excluded_ids),
+            "excluded": len(excluded_ids),
         })
     return {
         "call": call, "stats": stats, "stages": stages,

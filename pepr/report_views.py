@@ -23,7 +23,9 @@ def _readable(request, report_id):
     if report is None:
         raise Http404
     target = reports.target_of(report)
-    if target is None or not reports.can_read(request.user, (report.kind, target)):
+    # The report itself, not only its kind and target: a call report has one version per
+    # reader audience (see reports.audience_of).
+    if target is None or not reports.can_read(request.user, report):
         raise Http404
     return report, target
 

@@ -45,12 +45,30 @@ def target_of(report):
     return source_of(report.kind).load(report.target_id)
 
 
+def audience_of(user, kind, target):
+    """(audience, excluded ids) of the version of a call report `user` may read: without the
+    applications they have a conflict of interest with."""
+    if kind != ReportKind.CALL:
+        return "", []
+    from calls.evaluation_selectors import conflicted_with
+    from calls.models import Application
+
+    excluded = sorted(Application.objects.filter(stage__call=target)
+                      .filter(conflicted_with(user)).values_list("pk", flat=True))
+    if not excluded:
+        return "", []
+    return hashlib.sha256(json.dumps(excluded).encode()).hexdigest(), excluded
+
+
 def can_read(user, report_or_kind_target):
     """Whether `user` may request, follow and download the report: a Report, or (kind, target)."""
     if not user.is_authenticated:
         return False
     if isinstance(report_or_kind_target, Report):
         kind, target = report_or_kind_target.kind, target_of(report_or_kind_target)
+        if target is not None and \
+                audience_of(user, kind, target)[0] != report_or_kind_target.audience:
+            return False  # another reader's version of a call report
     else:
         kind, target = report_or_kind_target
     if target is None:
@@ -81,11 +99,13 @@ def request_report(kind, target, *, language, by):
     source = source_of(kind)
     language = language_of(language)
     current = fingerprint(kind, target)  # read before the lock: the lock is held for ms only
+    audience, excluded = audience_of(by, kind, target)
     content_type = ContentType.objects.get_for_model(source.model)
     with transaction.atomic():
         report, created = Report.objects.select_for_update().get_or_create(
             kind=kind, target_type=content_type, target_id=target.pk, language=language,
-            defaults={"requested_by": by, "fingerprint": current})
+            audience=audience,
+            defaults={"requested_by": by, "fingerprint": current, "excluded_ids": excluded})
         unchanged = report.fingerprint == current
         if not created and unchanged and report.status == ReportStatus.READY \
                 and has_file(report):
@@ -106,11 +126,13 @@ def request_report(kind, target, *, language, by):
     return report
 
 
-def render(kind, target, *, language):
-    """The PDF bytes of a report, in `language`, with the uploaded PDFs of a dossier appended."""
+def render(kind, target, *, language, excluded_ids=()):
+    """The PDF bytes of a report, in `language`, with the uploaded PDFs of a dossier appended;
+    `excluded_ids` are applications a call report leaves out (its reader's conflicts)."""
     source = source_of(kind)
     with translation.override(language):
-        context = source.context(target)
+        context = (source.context(target, excluded_ids) if kind == ReportKind.CALL
+                   else source.context(target))
         context["generated_at"] = timezone.now()
         pdf = render_pdf(source.template, context, language=language)
         attachments = source.attachments(target) if source.attachments else []
@@ -151,7 +173,8 @@ def build_report(report_id):
     if report.status == ReportStatus.READY and report.fingerprint == current and has_file(report):
         return report
     try:
-        pdf = render(report.kind, target, language=report.language)
+        pdf = render(report.kind, target, language=report.language,
+                     excluded_ids=report.excluded_ids)
         # The file is written before the row changes: a crash between the two leaves an
         # orphan file, never a ready row without its file.
         # Stored as reports/<kind>/<target>/<language>-<name> (pepr.models.report_path).

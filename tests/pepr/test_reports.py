@@ -347,7 +347,7 @@ def test_who_may_read_call_minutes_and_project_reports(
     matrix = [
         ("call", application.stage.call.pk, call_report,
          [(None, False), (applicant, False), (other_applicant, False), (ccs_member, False),
-          (pilot, True), (anr_officer, True), (conflicted_pilot, True)]),
+          (pilot, True), (anr_officer, True)]),  # a conflicted pilot: see the test below
         ("minutes", session.pk, minutes,
          [(None, False), (applicant, False), (anr_officer, False), (pilot, True),
           (ccs_member, True)]),
@@ -520,3 +520,21 @@ def test_the_request_returns_at_once_and_a_real_worker_builds_the_report(client)
     assert download.status_code == 200
     body = b"".join(download.streaming_content)
     assert application.reference in PdfReader(io.BytesIO(body)).pages[0].extract_text()
+
+
+def test_a_conflicted_reader_gets_a_call_report_without_their_conflicts(
+        client, stage, application, applicant, reviewer, pilot, conflicted_pilot,
+        django_capture_on_commit_callbacks):
+    second = submit_new(stage, UserFactory())
+    review(application, reviewer, pilot, "A")
+    full = build("call", stage.call, "en", pilot, django_capture_on_commit_callbacks)
+    trimmed = build("call", stage.call, "en", conflicted_pilot, django_capture_on_commit_callbacks)
+    assert full.pk != trimmed.pk and trimmed.excluded_ids == [application.pk]
+    assert application.reference in text_of(full)
+    text = text_of(trimmed)
+    assert application.reference not in text and second.reference in text
+    assert "1 application of this call with which you have a conflict of interest" in flat(text)
+    # The full version stays out of reach of the conflicted reader, even by its id.
+    client.force_login(conflicted_pilot)
+    assert client.get(reverse("reports:download", args=[full.pk])).status_code == 404
+    assert client.get(reverse("reports:download", args=[trimmed.pk])).status_code == 200
