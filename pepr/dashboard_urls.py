@@ -1,3 +1,13 @@
-"""URLs of the dashboards."""
+"""URLs of the dashboards: /dashboards/ (the programme's budget), /dashboards/calls/ (one call,
+filtered by ?call=&stage=&axis=&committee=&submitted_from=&submitted_to=) and
+/dashboards/projects/ (reports and budgets, filtered by ?axis=)."""
+from django.urls import path
+
+from . import dashboard_views
+
 app_name = "dashboards"
-urlpatterns = []
+urlpatterns = [
+    path("", dashboard_views.programme, name="programme"),
+    path("calls/", dashboard_views.call, name="call"),
+    path("projects/", dashboard_views.projects, name="projects"),
+]
