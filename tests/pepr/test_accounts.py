@@ -4,7 +4,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from pepr.models import User
+from pepr.models import OutboundEmail, User
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -14,16 +14,19 @@ def _link(message):
     return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
 
 
-def test_sign_up_requires_confirming_the_email(client, db):
-    response = client.post(reverse("account_signup"), {
-        "email": "new@example.org", "password1": "a-Long-passphrase-42",
-        "password2": "a-Long-passphrase-42", "first_name": "Rosalind", "last_name": "Franklin",
-        "laboratory": "Biophysique",
-    })
+def test_sign_up_requires_confirming_the_email(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), {
+            "email": "new@example.org", "password1": "a-Long-passphrase-42",
+            "password2": "a-Long-passphrase-42", "first_name": "Rosalind",
+            "last_name": "Franklin", "laboratory": "Biophysique",
+        })
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert (user.first_name, user.laboratory, user.language) == ("Rosalind", "Biophysique", "fr")
     assert len(mail.outbox) == 1
+    # Account e-mails leave through the outbox like every other e-mail.
+    assert OutboundEmail.objects.get(recipient="new@example.org").status == "sent"
     # Before confirming, signing in leads back to the confirmation notice.
     response = client.post(reverse("account_login"),
                            {"login": "new@example.org", "password": "a-Long-passphrase-42"})
@@ -74,9 +77,10 @@ def test_failed_logins_are_rate_limited(client, db):
     assert "Trop de tentatives de connexion échouées" in response.content.decode()
 
 
-def test_password_reset(client, db):
+def test_password_reset(client, db, django_capture_on_commit_callbacks):
     UserFactory(email="ada@example.org")
-    client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
     assert len(mail.outbox) == 1
     reset_url = client.get(_link(mail.outbox[0]), follow=True).redirect_chain[-1][0]
     response = client.post(reset_url, {"password1": "brand-New-passphrase-7",
