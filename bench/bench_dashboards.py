@@ -60,7 +60,7 @@ def run(results, repeat=REPEAT):
             started = time.perf_counter()
             client.get(url)
             samples.append(time.perf_counter() - started)
-        results.append((f"Dashboard {label}: GET {url}", statistics.median(samples), queries))
+        results.append((f"Dashboard {label}: GET {url}", statistics.median(samples), f"{queries} SQL queries"))
     return results
 
 

@@ -59,7 +59,7 @@ def run(results, *, trace_memory=True):
         finally:
             tracemalloc.stop()
     results.append((f"call report PDF of {call.code}: {call.n} applications, {pages} pages",
-                    seconds, peak_mb))
+                    seconds, f"peak Python memory {peak_mb:.0f} MB" if peak_mb else ""))
     return results
 
 

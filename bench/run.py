@@ -37,6 +37,13 @@ def timed(label, func, results, repeat=1):
     results.append((label, statistics.median(samples), repeat))
 
 
+def _consume(response):
+    if response.streaming:
+        for _chunk in response.streaming_content:
+            pass
+    return response
+
+
 def main():
     recreate_database()
     django.setup()
@@ -53,8 +60,17 @@ def main():
           lambda: call_command("seed_demo", applications=APPLICATIONS, reviewers=REVIEWERS,
                                verbosity=0), results)
     client = Client()
+    from calls.models import Stage
+
+    letters = Stage.objects.get(call__code="demo-ami-2024", number=1).pk
     pages = [("/", None), ("/calls/", None), ("/calls/demo-aap-2025/", None),
-             ("/calls/applications/mine/", "applicant@demo.pepr-bbti.fr")]
+             ("/calls/applications/mine/", "applicant@demo.pepr-bbti.fr"),
+             (f"/evaluation/stages/{letters}/assignments/", "pilot@demo.pepr-bbti.fr"),
+             (f"/evaluation/stages/{letters}/progress/", "pilot@demo.pepr-bbti.fr"),
+             ("/evaluation/audit/", "pilot@demo.pepr-bbti.fr"),
+             ("/committees/sessions/", "pilot@demo.pepr-bbti.fr"),
+             ("/exports/applications.csv", "pilot@demo.pepr-bbti.fr"),
+             ("/api/applications/", "pilot@demo.pepr-bbti.fr")]
     queries = {}
     for url, email in pages:
         if email:
@@ -63,7 +79,8 @@ def main():
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200, url
         queries[url] = len(captured)
-        timed(f"GET {url}", lambda url=url: client.get(url), results, repeat=20)
+        # Consuming a streamed export is part of its cost.
+        timed(f"GET {url}", lambda url=url: _consume(client.get(url)), results, repeat=5)
     for module in ("bench_dashboards", "bench_reports", "bench_reminders"):
         # Each adds (label, seconds[, extra]) rows for its feature on the same 6,500 seed.
         __import__(f"bench.{module}", fromlist=["run"]).run(extra)
