@@ -7,3 +7,8 @@ class PeprConfig(AppConfig):
     name = "pepr"
     verbose_name = _("Programme")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import sqlite
+
+        sqlite.connect()
