@@ -16,8 +16,10 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import (Application, ApplicationStatus, Assignment, Call, Decision, Review,
-                          ReviewScale, ReviewStatus, StatusChange, SubmittedVersion)
+from calls.models import (Application, ApplicationStatus, Assignment, Call, Decision,
+                          LetterStatus, Review, ReviewScale, ReviewStatus, StatusChange,
+                          SubmittedVersion)
+from calls.workflow import DECIDED, DECISION_ORDER, status_for_applicant
 from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Session, Vote
 from projects.models import FundedProject, ProjectReport
 
@@ -65,12 +67,30 @@ def dossier_summary(application):
         "versions": _aggregate(application.submitted_versions.all()),
         "changes": _aggregate(application.status_changes.all()),
         "grown_from": sorted(application.grown_from.values_list("pk", flat=True)),
+        "announced": sorted(_announced_outcomes(application)),
     }
 
 
+def _announced_outcomes(application):
+    return set(application.decisions.filter(letter__status=LetterStatus.SENT)
+               .values_list("outcome", flat=True))
+
+
 def dossier_context(application):
+    # One dossier serves every reader, the applicant included: a decision appears only once its
+    # letter was sent, and who decided never appears (as on the applicant's page).
+    announced = _announced_outcomes(application)
+    latest = next((outcome for outcome in reversed(DECISION_ORDER) if outcome in announced), None)
+    changes = [
+        {"at": c.at, "status": c.get_to_status_display(), "version": c.version,
+         "actor": None if c.to_status in DECIDED else c.actor}
+        for c in StatusChange.objects.filter(application=application)
+        .select_related("actor").order_by("at", "pk")
+        if c.to_status not in DECIDED or c.to_status in announced
+    ]
     return {
         "application": application,
+        "status_label": status_for_applicant(application.status, latest).label,
         "call": application.stage.call,
         "stage": application.stage,
         "partners": list(application.partners.select_related("organisation")
@@ -79,8 +99,7 @@ def dossier_context(application):
                           .order_by("requirement__position", "pk")),
         "versions": list(SubmittedVersion.objects.filter(application=application)
                          .select_related("submitted_by").order_by("number")),
-        "changes": list(StatusChange.objects.filter(application=application)
-                        .select_related("actor").order_by("at", "pk")),
+        "changes": changes,
         "grown_from": list(application.grown_from.order_by("reference")
                            .values_list("reference", flat=True)),
     }

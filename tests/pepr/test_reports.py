@@ -542,3 +542,17 @@ def test_a_conflicted_reader_gets_a_call_report_without_their_conflicts(
     client.force_login(conflicted_pilot)
     assert client.get(reverse("reports:download", args=[full.pk])).status_code == 404
     assert client.get(reverse("reports:download", args=[trimmed.pk])).status_code == 200
+
+
+def test_the_dossier_shows_a_decision_only_once_announced_and_never_who_decided(
+        application, applicant, pilot, django_capture_on_commit_callbacks):
+    decisions.decide(application, S.NOT_SELECTED, by=pilot)
+    report = build("dossier", application, "en", applicant, django_capture_on_commit_callbacks)
+    text = text_of(report)
+    assert "Not selected" not in text and pilot.get_full_name() not in text
+    decisions.draft_letters(application.stage, by=pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.request_sending(application.stage, by=pilot)
+    report = build("dossier", application, "en", applicant, django_capture_on_commit_callbacks)
+    text = text_of(report)
+    assert "Not selected" in text and pilot.get_full_name() not in text
