@@ -4,7 +4,7 @@ import rules
 
 from pepr.rules import is_anr_officer, is_directeur, is_pilot, is_programme_staff
 
-from .models import AccessLevel, ReviewStatus
+from .models import AccessLevel, ReviewerRole, ReviewStatus
 
 rules.add_perm("calls.manage_calls", is_pilot | rules.is_superuser)
 
@@ -68,10 +68,22 @@ def others_reviews_open_to_reviewers(user, application):
     return application.stage.reviews_visible_before_own
 
 
+@rules.predicate
+def identity_hidden(user, application):
+    """An external expert on a stage that hides the applicants' identity from them."""
+    if application is None or not application.stage.hide_identity_from_external:
+        return False
+    return application.assignments.filter(reviewer=user, role=ReviewerRole.EXTERNAL).exists()
+
+
 can_edit = is_coordinator | is_co_editor
 evaluates = (is_programme_staff | is_evaluating_reviewer | sits_on_its_session) & ~is_conflicted
 
 rules.add_perm("calls.view_application", can_edit | is_invited_viewer | evaluates)
+# Who may see names, laboratories and file names: not an external expert the stage hides them
+# from (they read the file through the review page, which leaves identities out).
+rules.add_perm("calls.see_identity", can_edit | is_invited_viewer | is_programme_staff
+               | sits_on_its_session | ~identity_hidden)
 rules.add_perm("calls.change_application", can_edit)
 rules.add_perm("calls.submit_application", can_edit)
 rules.add_perm("calls.withdraw_application", is_coordinator)

@@ -135,6 +135,8 @@ def _message(error):
 @login_required_keeping_post
 def application_detail(request, pk):
     application = _application_for(request, pk, "calls.view_application")
+    if not request.user.has_perm("calls.see_identity", application):
+        raise Http404
     return render(request, "calls/application_detail.html", {
         "application": application,
         "checklist": checklist(application),
@@ -246,8 +248,11 @@ def withdraw_application(request, pk):
 def download_document(request, pk, document_pk):
     application = _application_for(request, pk, "calls.view_application")
     document = get_object_or_404(application.documents, pk=document_pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True,
-                        filename=document.original_name, content_type="application/pdf")
+    # The original file name often names the team: not for a reviewer it is hidden from.
+    name = (document.original_name if request.user.has_perm("calls.see_identity", application)
+            else f"{application.reference}-{document.requirement_id}.pdf")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name,
+                        content_type="application/pdf")
 
 
 @require_POST

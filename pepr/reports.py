@@ -74,7 +74,8 @@ def can_read(user, report_or_kind_target):
     if target is None:
         return False
     if kind == ReportKind.DOSSIER:
-        return user.has_perm("calls.view_application", target)
+        return user.has_perm("calls.view_application", target) and \
+            user.has_perm("calls.see_identity", target)
     if kind == ReportKind.CALL:
         return user.has_perm("pepr.view_dashboard") or user.has_perm("calls.manage_evaluation")
     if kind == ReportKind.MINUTES:

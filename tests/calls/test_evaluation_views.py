@@ -273,7 +273,15 @@ def test_identity_is_hidden_from_external_reviewers_when_the_call_says_so(
     download = reverse("calls:download_document", args=[application.pk, document.pk])
     assert download in pages["external"]
     client.force_login(external)
-    assert client.get(download).status_code == 200
+    response = client.get(download)
+    assert response.status_code == 200
+    # Nor does the external expert get the team's file name, the application page or the dossier.
+    assert document.original_name not in response["Content-Disposition"]
+    assert client.get(reverse("calls:application", args=[application.pk])).status_code == 404
+    assert client.post(reverse("reports:request", args=["dossier", application.pk])
+                       ).status_code == 404
+    client.force_login(rapporteur)
+    assert client.get(reverse("calls:application", args=[application.pk])).status_code == 200
     colleague = member_of(CommitteeCode.PILOTAGE, organisation=coordinator.organisation)
     client.force_login(colleague)
     assert client.get(download).status_code == 404
