@@ -3,6 +3,7 @@ agenda, attendance, recusals and the user's own votes, in a fixed number of quer
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from calls.evaluation_selectors import conflicted_with
 from calls.models import Application, ApplicationStatus, Decision
 
 from .models import AgendaItem, Attendance, BallotStatus, Recusal, Session, Vote, VoteChoice
@@ -61,6 +62,10 @@ def session_page(session, user, *, with_member_votes):
 
     present_ids = {a.member_id for a in attendances if a.present}
     now = timezone.now()
+    # A pilot with a conflict on a file does not see how the members voted on it.
+    conflicted = set(Application.objects.filter(pk__in=[i.application_id for i in items])
+                     .filter(conflicted_with(user)).values_list("pk", flat=True)) \
+        if with_member_votes and items else set()
     for item in items:
         recusals = list(item.recusals.all())
         item.recused_ids = {r.member_id for r in recusals}
@@ -77,7 +82,8 @@ def session_page(session, user, *, with_member_votes):
         # The same rule as voting.eligible_voter_ids, on rows already loaded.
         item.user_can_vote = (item.ballot_status == BallotStatus.OPEN and not item.voting_ended
                               and user.pk in present_ids and not item.user_recused)
-        if not with_member_votes:
+        item.user_conflicted = item.application_id in conflicted
+        if not with_member_votes or item.user_conflicted:
             item.closed_votes = []
     return {"attendances": attendances, "items": items, "present_ids": present_ids,
             "member_ids": {a.member_id for a in attendances}}

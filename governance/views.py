@@ -64,6 +64,14 @@ def _item_for(session_pk, item_pk):
                              pk=item_pk, session_id=session_pk)
 
 
+def _unconflicted_item(request, session_pk, item_pk):
+    """A pilot with a conflict of interest on the file does not run its ballot."""
+    item = _item_for(session_pk, item_pk)
+    if is_conflicted(item.application, request.user):
+        raise Http404
+    return item
+
+
 def _back_to(session_pk, anchor=""):
     url = reverse("governance:session", args=[session_pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
@@ -160,7 +168,7 @@ def agenda_add(request, pk):
 @pilot_required
 @require_POST
 def open_ballot(request, pk, item_pk):
-    item = _item_for(pk, item_pk)
+    item = _unconflicted_item(request, pk, item_pk)
     form = OpenBallotForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
@@ -178,7 +186,7 @@ def open_ballot(request, pk, item_pk):
 @pilot_required
 @require_POST
 def close_ballot(request, pk, item_pk):
-    item = _item_for(pk, item_pk)
+    item = _unconflicted_item(request, pk, item_pk)
     try:
         item = voting.close_ballot(item, by=request.user)
     except ValidationError as error:

@@ -126,7 +126,11 @@ def cast_vote(item, *, voter, choice):
             item.closes_at and timezone.now() >= item.closes_at):
         raise ValidationError(_("This ballot is closed: your vote was not recorded."),
                               code="closed")
-    _recuse_conflicted(item)
+    # Only the voter is checked here, to keep the lock short; every present member is checked
+    # at opening and again at closing.
+    if is_conflicted(item.application, voter):
+        Recusal.objects.get_or_create(item=item, member=voter,
+                                      defaults={"reason": gettext_noop("conflict of interest")})
     if choice not in VoteChoice.values:
         raise ValidationError(_("Unknown vote."), code="choice")
     if voter.pk not in eligible_voter_ids(item):

@@ -609,3 +609,24 @@ def test_the_session_page_runs_the_same_queries_for_3_and_15_items(client, en_pi
             counts[total][user.pk] = _count_queries(client, url)
     print(counts)
     assert counts[3] == counts[15]
+
+
+def test_a_pilot_with_a_conflict_does_not_run_the_ballot_nor_see_its_votes(
+        client, arranged, en_pilot, en_applicant):
+    session, item, member = arranged["session"], arranged["item"], arranged["member"]
+    conflicted = member_of(CommitteeCode.PILOTAGE, organisation=en_applicant.organisation,
+                           language="en")
+    client.force_login(conflicted)
+    assert client.post(reverse("governance:open_ballot", args=[session.pk, item.pk]),
+                       {"closes_at": ""}).status_code == 404
+    voting.open_ballot(item, by=en_pilot)
+    voting.cast_vote(item, voter=member, choice=VoteChoice.AGAINST)
+    assert client.post(reverse("governance:close_ballot", args=[session.pk, item.pk])
+                       ).status_code == 404
+    voting.close_ballot(item, by=en_pilot)
+    def votes_table(html):
+        return html.split(f'id="votes-{item.pk}"')[1].split("</table>")[0]
+
+    assert "Against" in votes_table(_page(client, en_pilot, session))
+    hidden = votes_table(_page(client, conflicted, session))
+    assert "Against" not in hidden and "Nobody voted." in hidden
