@@ -130,8 +130,13 @@ def request_sending(stage, *, by):
     """Send every draft letter of the stage, in the background."""
     from .tasks import send_decision_letters
 
+    from .evaluation_selectors import conflicted_with
+
+    # A pilot does not send the letter of a file they have a conflict of interest with.
     ids = list(DecisionLetter.objects.filter(decision__application__stage=stage,
                                              status=LetterStatus.DRAFT)
+               .exclude(decision__application__in=Application.objects.filter(
+                   conflicted_with(by)))
                .values_list("pk", flat=True))
     if ids:
         audit.record(by, "letters.sent", stage, _("sent %(count)d decision letters")

@@ -18,9 +18,10 @@ class SignupProfileForm(forms.Form):
     laboratory = forms.CharField(label=_("Laboratory"), max_length=255, required=False)
 
     def signup(self, request, user):
-        user.organisation = self.cleaned_data["organisation"]
-        user.laboratory = self.cleaned_data["laboratory"]
-        user.save(update_fields=["organisation", "laboratory"])
+        from .services import update_profile
+
+        update_profile(user, changed_fields=["organisation", "laboratory"],
+                       **self.cleaned_data)
 
 
 class ProfileForm(forms.ModelForm):

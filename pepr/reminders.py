@@ -297,12 +297,13 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE):
 
 
 def requeue_unpublished_emails(older_than=UNPUBLISHED_AFTER, limit=BATCH_SIZE):
-    """Hand again to the broker the reminder e-mails whose task was lost between commit and
-    publish; delivering is idempotent, so an extra task for a row being sent is harmless."""
+    """Hand again to the broker the queued e-mails (reminders, receipts, invitations, letters…)
+    whose task was lost between commit and publish; delivering is idempotent, so an extra task
+    for a row being sent is harmless. Runs with every reminder scan."""
     from .tasks import deliver_email
 
     stale = list(OutboundEmail.objects
-                 .filter(key__startswith="reminder:", status=EmailStatus.QUEUED,
+                 .filter(status=EmailStatus.QUEUED,
                          created_at__lt=timezone.now() - older_than)
                  .order_by("created_at").values_list("pk", flat=True)[:limit])
     for email_id in stale:

@@ -20,6 +20,7 @@ from drf_spectacular.renderers import (OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView
+from django.utils.translation import gettext as _
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -49,7 +50,7 @@ def _number(request, key):
     except ValueError:
         value = 0
     if value < 1:
-        raise ValidationError({key: "A positive whole number (an id) is expected."})
+        raise ValidationError({key: _("A positive whole number (an id) is expected.")})
     return value
 
 
@@ -93,7 +94,8 @@ class ApplicationList(StaffList):
         status = self.request.query_params.get("status", "").strip()
         if status:
             if status not in ApplicationStatus.values:
-                raise ValidationError({"status": f"One of: {', '.join(ApplicationStatus.values)}."})
+                raise ValidationError({"status": _("One of: %(values)s.")
+                                       % {"values": ", ".join(ApplicationStatus.values)}})
             applications = applications.filter(status=status)
         return applications.select_related("stage__call", "axis", "coordinator__organisation")
 
