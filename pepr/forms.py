@@ -31,6 +31,18 @@ class ProfileForm(forms.ModelForm):
                   "optional_reminders"]
         widgets = {"orcid": forms.TextInput(attrs={"placeholder": "0000-0002-1825-0097"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import affiliation_locked
+
+        if self.instance.pk and affiliation_locked(self.instance):
+            # Organisation and laboratory decide conflicts of interest: someone who evaluates
+            # or sits on a committee cannot change them alone.
+            for name in ("organisation", "laboratory"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Used to detect conflicts of interest: ask the programme team to change it.")
+
     def clean_orcid(self):
         return self.cleaned_data["orcid"].strip().upper()
 

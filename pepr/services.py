@@ -1,6 +1,7 @@
 """Every write of the programme app: reference data, profiles and language preferences."""
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from governance.models import Committee, WorkPackage
 from projects.models import PriorityProject
@@ -38,12 +39,34 @@ def load_reference_data():
     return programme
 
 
+def affiliation_locked(user):
+    """True once the user evaluates or sits on a committee: from then on their organisation and
+    laboratory, which decide conflicts of interest, are changed by staff only."""
+    from calls.models import Assignment, Declaration
+
+    return (user.committee_memberships.exists() or user.has_role(Role.REVIEWER)
+            or Assignment.objects.filter(reviewer=user).exists()
+            or Declaration.objects.filter(reviewer=user).exists())
+
+
 def update_profile(user: User, *, changed_fields, **values):
-    """Save the profile fields a user edited; the caller validated them (ProfileForm)."""
+    """Save the profile fields a user edited; the caller validated them (ProfileForm). A change
+    of affiliation is audited, since conflicts of interest are detected from it."""
+    from . import audit
+
+    # From the database: a validated ModelForm has already copied the new values onto `user`.
+    stored = User.objects.filter(pk=user.pk).values("organisation", "laboratory").first() or {}
+    before = {"organisation": str(stored.get("organisation") or ""),
+              "laboratory": stored.get("laboratory") or ""}
     for name in changed_fields:
         setattr(user, name, values[name])
     if changed_fields:
         user.save(update_fields=list(changed_fields))
+    after = {"organisation": str(user.organisation_id or ""),
+             "laboratory": user.laboratory or ""}
+    if stored and before != after:
+        audit.record(user, "profile.affiliation", user, _("changed their affiliation"),
+                     before=before, after=after)
     return user
 
 

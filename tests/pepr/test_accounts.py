@@ -112,3 +112,32 @@ def test_profile_saves_language_and_orcid(client, applicant):
     applicant.refresh_from_db()
     assert (applicant.orcid, applicant.language) == ("0000-0002-1825-0097", "en")
     assert "Your profile has been saved." in response.content.decode()
+
+
+def test_an_evaluator_cannot_change_the_affiliation_that_decides_conflicts(client, reviewer):
+    from pepr.models import AuditEvent
+
+    organisation = reviewer.organisation
+    client.force_login(reviewer)
+    client.post(reverse("profile"), {
+        "first_name": "Jonas", "last_name": "Weber", "language": "en", "laboratory": "",
+        "organisation": "", "orcid": "",
+    })
+    reviewer.refresh_from_db()
+    assert reviewer.first_name == "Jonas"
+    assert reviewer.organisation == organisation and reviewer.laboratory
+    assert not AuditEvent.objects.filter(action="profile.affiliation").exists()
+
+
+def test_an_applicant_may_change_affiliation_and_it_is_audited(client, applicant):
+    from pepr.models import AuditEvent
+
+    client.force_login(applicant)
+    client.post(reverse("profile"), {
+        "first_name": "Ada", "last_name": "L", "language": "fr", "laboratory": "Nouveau labo",
+        "orcid": "",
+    })
+    applicant.refresh_from_db()
+    assert applicant.laboratory == "Nouveau labo" and applicant.organisation is None
+    event = AuditEvent.objects.get(action="profile.affiliation")
+    assert event.data["after"]["laboratory"] == "Nouveau labo"
