@@ -149,15 +149,22 @@ def unassign(assignment, *, by):
     assignment.delete()
 
 
-def suggest(stage, reviewers):
+def suggest(stage, reviewers, *, applications=None, limit=None):
     """Proposed (application, reviewer) pairs for the stage's submitted applications that lack
     reviews: best axis and keyword match first, the least loaded reviewer on ties, never a
-    conflicted one. Runs in a fixed number of queries whatever the number of applications."""
-    applications = list(
-        Application.objects.filter(stage=stage, status=ApplicationStatus.SUBMITTED)
+    conflicted one. `applications` narrows the candidates (e.g. those the pilot may see) and
+    `limit` keeps the first ones by reference, selected in SQL. Runs in a fixed number of
+    queries whatever the number of applications."""
+    if applications is None:
+        applications = Application.objects.filter(stage=stage)
+    candidates = (
+        applications.filter(stage=stage, status=ApplicationStatus.SUBMITTED)
+        .annotate(assigned=Count("assignments"))
+        .filter(assigned__lt=stage.reviews_per_application)
         .select_related("coordinator").prefetch_related("partners", "invitations")
-        .annotate(assigned=Count("assignments")).order_by("reference")
+        .order_by("reference")
     )
+    applications = list(candidates[:limit] if limit else candidates)
     reviewers = list(reviewers)
     profiles = {p.user_id: p for p in ExpertProfile.objects.filter(user__in=reviewers)
                 .prefetch_related("axes")}
