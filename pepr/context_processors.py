@@ -8,11 +8,12 @@ def _menus(user):
     if not user.is_authenticated:
         return {}
     from calls.models import Assignment
-    from pepr.rules import is_committee_member, is_reviewer
+    from pepr.rules import is_ccs_member, is_committee_member, is_reviewer
 
     committee = is_committee_member(user)
     return {
-        "reviews": committee or is_reviewer(user)
+        # Reviewers are external experts and CCS rapporteurs (calls.evaluation.reviewer_pool).
+        "reviews": is_ccs_member(user) or is_reviewer(user)
         or Assignment.objects.filter(reviewer=user).exists(),
         "committees": committee,
         "evaluation": user.has_perm("calls.manage_evaluation"),
