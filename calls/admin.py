@@ -1,6 +1,8 @@
 """Administration of calls and a read-mostly view of applications."""
 from django.contrib import admin
 
+from pepr.admin import ReadOnlyAdmin
+
 from .models import (Application, Assignment, Call, Conflict, Criterion, Decision,
                      DocumentRequirement, ExpertProfile, Partner, Review, Stage, StatusChange)
 
@@ -61,20 +63,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     # The status changes only through calls.services, which keeps the audit trail.
     readonly_fields = ["status", "version", "submitted_at", "reference"]
     inlines = [PartnerInline, StatusChangeInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evaluation records change only through calls.evaluation and calls.decisions, which keep
-    the audit trail; the admin shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assignment)

@@ -19,19 +19,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from pepr.views_common import error_message, requires_any
 from projects import services as project_services
 
 from . import decisions, evaluation
 from . import evaluation_selectors as selectors
 from .evaluation_forms import (AssignForm, DecisionForm, LetterForm, SuggestionForm,
                                outcomes_for, pool_choices)
-from .evaluation_views import error_message, safe_next, staff_required
+from .evaluation_views import safe_next
 from .models import (Application, ApplicationStatus, Assignment, LetterStatus, ReviewerRole,
                      Stage)
 
-pilot_required = staff_required("calls.manage_evaluation")
+pilot_required = requires_any("calls.manage_evaluation")
 # The Comité Directeur validates funding on the same page as the pilots' decisions.
-decider_required = staff_required("calls.manage_evaluation", "calls.validate_funding")
+decider_required = requires_any("calls.manage_evaluation", "calls.validate_funding")
 SUGGESTIONS_SHOWN = 200
 
 
@@ -275,7 +276,7 @@ def letter(request, pk):
                    "editable": editable})
 
 
-@staff_required("calls.read_audit")
+@requires_any("calls.read_audit")
 def audit(request):
     raw = request.GET.get("application", "")
     application_id = int(raw) if raw.isdigit() else None

@@ -4,11 +4,10 @@ declaration of a conflict of interest. Every write goes through calls.evaluation
 A reviewer reaches only their own assignments; anyone else, and the reviewer once conflicted,
 gets 404 so that nobody learns which files exist.
 """
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,33 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from . import evaluation
+from pepr.views_common import error_message
+
 from . import evaluation_selectors as selectors
 from . import selectors as call_selectors
 from .evaluation_forms import ConflictForm, ReviewForm
 from .models import ApplicationStatus, ReviewerRole, ReviewStatus
-
-
-def staff_required(*perms):
-    """Anonymous visitors sign in; a signed-in user holding none of `perms` gets 403 before any
-    object is looked up, so a pk reveals nothing."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not any(request.user.has_perm(perm) for perm in perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def error_message(error):
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You are not allowed to do this.")
 
 
 def safe_next(request, default):

@@ -1,32 +1,20 @@
 """Pilots manage calls in the portal: create, edit, preview and publish."""
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pepr.selectors import current_programme
+from pepr.views_common import requires_any
 
 from . import selectors, services
 from .manage_forms import CallForm, RequirementFormSet, StageFormSet
 from .models import Call, Stage
 
-
-def pilot_required(view):
-    """Anonymous visitors are sent to sign in; anyone else who is not a pilot gets 403, before any
-    object is looked up, so a pk reveals nothing."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm("calls.manage_calls"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Calls are managed by the pilots (Comité de Pilotage), checked before any object is read.
+pilot_required = requires_any("calls.manage_calls")
 
 
 @pilot_required

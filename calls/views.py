@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pepr.views_common import error_message
+
 from . import decisions, selectors, submission
 from .checklist import checklist
 from .forms import (ApplicationForm, DocumentsForm, InvitationForm, PartnerFormSet, StartForm,
@@ -90,7 +92,7 @@ def start_application(request, stage_pk):
             application = submission.start_application(
                 stage, by=request.user, grown_from=form.cleaned_data.get("grown_from") or ())
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_message(error))
         else:
             messages.success(request, _("Your draft is created. It is saved each time you "
                                         "press “Save draft”."))
@@ -124,12 +126,6 @@ def _announcement(user, application):
             application.status, decision.outcome if decision else None).label,
         "timeline": timeline,
     }
-
-
-def _message(error):
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You are not allowed to do this.")
 
 
 @login_required_keeping_post
@@ -168,7 +164,7 @@ def edit_application(request, pk):
             submission.save_draft(application, by=request.user, data=form.cleaned_data,
                                   partners=kept_partners(partners))
         except ValidationError as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_message(error))
             return redirect("calls:application", application.pk)
         upload_failed = _store_uploads(request, application, documents)
         if not upload_failed:
@@ -206,7 +202,7 @@ def submit_application(request, pk):
     try:
         application, submitted_now = submission.submit(application, by=request.user)
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_message(error))
     else:
         if submitted_now:
             messages.success(request, _("Your application is submitted (version %(version)d). "
@@ -223,7 +219,7 @@ def _confirmed_action(request, pk, perm, action, template, done_message):
         try:
             action(application, by=request.user)
         except ValidationError as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_message(error))
         else:
             messages.success(request, done_message)
         return redirect("calls:application", application.pk)
@@ -264,7 +260,7 @@ def invite_partner(request, pk):
         try:
             submission.invite(application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_message(error))
         else:
             messages.success(request, _("Invitation sent to %(email)s.")
                              % {"email": form.cleaned_data["email"]})
@@ -281,7 +277,7 @@ def accept_invitation(request, token):
     try:
         invitation = submission.accept_invitation(token, user=request.user)
     except PermissionDenied as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_message(error))
         return redirect("calls:my_applications")
     messages.success(request, _("You now have access to this application."))
     return redirect("calls:application", invitation.application_id)

@@ -1,6 +1,8 @@
 """Administration of the committees, their members and the work packages."""
 from django.contrib import admin
 
+from pepr.admin import ReadOnlyAdmin
+
 from .models import AgendaItem, Committee, CommitteeMembership, Session, Vote, WorkPackage
 
 
@@ -46,15 +48,6 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ReadOnlyAdmin):
     list_display = ["item", "voter", "cast_at"]
     list_select_related = ["item__application", "voter"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

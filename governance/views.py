@@ -1,6 +1,5 @@
 """Pages of committee sessions: the list, a new session, one session with its attendance, agenda,
 ballots and votes. Every write goes through governance.voting or calls.decisions."""
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,32 +15,14 @@ from django.views.decorators.http import require_POST
 from calls import decisions
 from calls.evaluation import is_conflicted
 from pepr.selectors import committee_codes_of
+from pepr.views_common import error_message, requires_any
 
 from . import selectors, voting
 from .forms import AgendaForm, AttendanceForm, OpenBallotForm, SessionForm, VoteForm
 from .models import AgendaItem, VoteChoice
 
 MANAGE = "governance.manage_sessions"
-
-
-def pilot_required(view):
-    """Anonymous visitors are sent to sign in; anyone else who is not a pilot gets 403, before any
-    object is looked up, so a pk reveals nothing."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm(MANAGE):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _message(error):
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You are not allowed to do this.")
+pilot_required = requires_any(MANAGE)
 
 
 def _session_for(request, pk):
@@ -176,7 +157,7 @@ def open_ballot(request, pk, item_pk):
     try:
         voting.open_ballot(item, by=request.user, closes_at=form.cleaned_data["closes_at"])
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_message(error))
     else:
         messages.success(request, _("The ballot on %(ref)s is open.")
                          % {"ref": item.application.reference})
@@ -190,7 +171,7 @@ def close_ballot(request, pk, item_pk):
     try:
         item = voting.close_ballot(item, by=request.user)
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_message(error))
     else:
         messages.success(request, _("The ballot on %(ref)s is closed: %(result)s.")
                          % {"ref": item.application.reference,
@@ -209,7 +190,7 @@ def record_decision(request, pk, item_pk):
     try:
         decision = decisions.decide_from_ballot(item, by=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_message(error))
     else:
         messages.success(request, _("Decision recorded for %(ref)s: %(outcome)s.")
                          % {"ref": item.application.reference,
@@ -235,7 +216,7 @@ def vote(request, pk, item_pk):
     try:
         voting.cast_vote(item, voter=request.user, choice=form.cleaned_data["choice"])
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_message(error))
     else:
         messages.success(request, _("Your vote on %(ref)s is recorded. You may change it until "
                                     "the ballot closes.") % {"ref": item.application.reference})

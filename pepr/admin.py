@@ -6,6 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEvent, Axis, Organisation, OutboundEmail, Programme, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through services (which keep the audit trail), or never: the
+    admin shows them and nothing more."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
@@ -53,7 +67,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(ReadOnlyAdmin):
     """The outbox, read-only: administrators see what left, what waits and why a send failed."""
 
     list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
@@ -61,27 +75,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "subject", "key"]
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: nobody edits or deletes it, administrators included."""
 
     list_display = ["at", "actor", "action", "summary"]
     list_filter = ["action"]
     list_select_related = ["actor"]
     search_fields = ["summary", "actor__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -155,3 +155,15 @@ def histogram(counts, edges, *, title, description="", chart_id=None, label_head
     return Chart(id=chart_id, title=str(title), description=str(description),
                  svg=mark_safe("".join(parts)), label_header=str(label_header or _("Interval")),
                  value_header=str(value_header or _("Count")), rows=rows)
+
+
+def applications_by_status(rows):
+    """The "applications by status" chart, the same on the call dashboard and in the PDF."""
+    return bar_chart(rows, chart_id="by-status", title=_("Applications by status"),
+                     label_header=_("Status"), value_header=_("Applications"))
+
+
+def applications_by_axis(rows):
+    """The "applications in competition by axis" chart of the call dashboard and the PDF."""
+    return bar_chart(rows, chart_id="by-axis", title=_("Applications in competition by axis"),
+                     label_header=_("Axis"), value_header=_("Applications"))

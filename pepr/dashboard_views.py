@@ -5,7 +5,6 @@ data as an HTML table, and filters are GET forms whose values stay in the URL. E
 fixed number of queries, all aggregates or LIMITed lists (pepr.dashboards).
 """
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from governance.models import Committee, CommitteeCode
 from . import charts, dashboards
 from .dashboard_forms import AxisFilterForm, CallDashboardForm
 from .selectors import committee_codes_of, current_programme
+from .views_common import requires_any
 
 PAGE_SIZE = 25
 # Committees whose members, without being programme staff, get the restricted call dashboard.
@@ -32,20 +32,6 @@ def _euros(value):
 
 def _percent(value):
     return f"{charts.number(value, 1)} %"
-
-
-def programme_staff_only(view):
-    """Anonymous visitors are sent to sign in; anyone who may not read the dashboards (pilots,
-    ANR officers and superusers may) gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm("pepr.view_dashboard"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @dataclass
@@ -105,7 +91,7 @@ def _no_programme(request, template):
 # --- Programme ------------------------------------------------------------------------------
 
 @require_GET
-@programme_staff_only
+@requires_any("pepr.view_dashboard")
 def programme(request):
     """The programme's budget: the planned split (priority projects, governance, AMI and AAP
     envelopes) against what is committed, in total, per axis and per year."""
@@ -271,12 +257,8 @@ def _call_statistics(current, scope):
         "envelope_percent": (round(100 * breakdown["requested_eur"] / envelope, 1)
                              if envelope else None),
         "completion": completion, "success": success, "histograms": histograms,
-        "status_chart": charts.bar_chart(
-            status_rows, chart_id="by-status", title=_("Applications by status"),
-            label_header=_("Status"), value_header=_("Applications")),
-        "axis_chart": charts.bar_chart(
-            axis_rows, chart_id="by-axis", title=_("Applications in competition by axis"),
-            label_header=_("Axis"), value_header=_("Applications")),
+        "status_chart": charts.applications_by_status(status_rows),
+        "axis_chart": charts.applications_by_axis(axis_rows),
         "organisation_chart": charts.bar_chart(
             organisation_rows, chart_id="by-organisation",
             title=_("Applications in competition by coordinating organisation "
@@ -308,7 +290,7 @@ def _call_statistics(current, scope):
 # --- Projects -------------------------------------------------------------------------------
 
 @require_GET
-@programme_staff_only
+@requires_any("pepr.view_dashboard")
 def projects(request):
     """Reports late or due within 30 days, and the budgets of the priority and funded projects,
     per project and per axis; filtered by axis."""

@@ -1,9 +1,6 @@
 """The export pages: an index of the exports for programme staff, and the CSV and XLSX files."""
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -15,26 +12,13 @@ from django.views.decorators.http import require_GET
 from calls.models import Call, Stage
 
 from .exports import EXPORTS, Filters, csv_stream, xlsx_file
+from .views_common import requires_any
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def staff_required(view):
-    """Anonymous visitors are sent to sign in; anyone who does not read the dashboards (pilots,
-    ANR officers, superusers) gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm("pepr.view_dashboard"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @require_GET
-@staff_required
+@requires_any("pepr.view_dashboard")
 def index(request):
     try:
         filters = Filters.from_query(request.GET)
@@ -50,7 +34,7 @@ def index(request):
 
 @never_cache
 @require_GET
-@staff_required
+@requires_any("pepr.view_dashboard")
 def download(request, name, fmt):
     export = EXPORTS.get(name)
     if export is None:

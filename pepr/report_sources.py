@@ -287,12 +287,8 @@ def call_context(call, excluded_ids=()):
         "call": call, "stats": stats, "stages": stages,
         "axis_budget": [(axis, *stats["by_axis"].get(axis.number, (0, None)))
                         for axis in stats["axes"]],
-        "status_chart": charts.bar_chart(
-            status_rows, chart_id="by-status", title=_("Applications by status"),
-            label_header=_("Status"), value_header=_("Applications")),
-        "axis_chart": charts.bar_chart(
-            axis_rows, chart_id="by-axis", title=_("Applications in competition by axis"),
-            label_header=_("Axis"), value_header=_("Applications")),
+        "status_chart": charts.applications_by_status(status_rows),
+        "axis_chart": charts.applications_by_axis(axis_rows),
         "budget_chart": charts.bar_chart(
             budget_rows, chart_id="budget", title=_("Requested budget and envelope (€)"),
             label_header=_("Amount"), value_header=_("Euros"),
