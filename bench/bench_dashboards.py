@@ -19,8 +19,8 @@ REPEAT = int(os.environ.get("BENCH_DASHBOARD_RUNS", "10"))
 def _pages():
     from django.db.models import Count
 
-    from calls.models import Call
-    from pepr.models import Axis
+    from calls.setup.models import Call
+    from pepr.core.models import Axis
 
     call = (Call.objects.filter(is_demo=True).annotate(n=Count("stages__applications"))
             .order_by("-n", "pk").first())
@@ -43,7 +43,7 @@ def run(results, repeat=REPEAT):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from pepr.models import User
+    from pepr.core.models import User
 
     clients = {}
     for label, url, email in _pages():

@@ -17,10 +17,11 @@ DRAFTS = int(os.environ.get("BENCH_REMINDERS", "10000"))
 
 
 def _seed(count):
-    from calls.models import Application, StageKind
+    from calls.applications.models import Application
+    from calls.setup.models import StageKind
     from django.core.management import call_command
     from django.utils import timezone
-    from pepr.models import User
+    from pepr.core.models import User
     from tests.factories import make_call
 
     call_command("load_reference_data", verbosity=0)
@@ -53,7 +54,7 @@ def run(results, count=DRAFTS):
     from django.test.utils import override_settings
     from django.utils import timezone
 
-    from pepr import reminders
+    from pepr.reminders import services as reminders
     from pepr.celery import app
 
     _seed(count)

@@ -14,7 +14,7 @@ LANGUAGE = "fr"
 def _fresh_report(call):
     from django.contrib.contenttypes.models import ContentType
 
-    from pepr.models import Report, ReportKind
+    from pepr.reports.models import Report, ReportKind
 
     target_type = ContentType.objects.get_for_model(type(call))
     for old in Report.objects.filter(kind=ReportKind.CALL, target_type=target_type,
@@ -26,7 +26,7 @@ def _fresh_report(call):
 
 
 def _build(call):
-    from pepr import reports
+    from pepr.reports import services as reports
 
     report = _fresh_report(call)
     started = time.perf_counter()
@@ -37,8 +37,8 @@ def _build(call):
 def run(results, *, trace_memory=True):
     from django.db.models import Count
 
-    from calls.models import Call
-    from pepr.models import ReportStatus
+    from calls.setup.models import Call
+    from pepr.reports.models import ReportStatus
 
     call = (Call.objects.filter(is_demo=True).annotate(n=Count("stages__applications"))
             .order_by("-n", "pk").first())

@@ -52,7 +52,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from pepr.models import User
+    from pepr.core.models import User
 
     call_command("migrate", verbosity=0)
     results, extra = [], []
@@ -60,7 +60,7 @@ def main():
           lambda: call_command("seed_demo", applications=APPLICATIONS, reviewers=REVIEWERS,
                                verbosity=0), results)
     client = Client()
-    from calls.models import Stage
+    from calls.setup.models import Stage
 
     letters = Stage.objects.get(call__code="demo-ami-2024", number=1).pk
     pages = [("/", None), ("/calls/", None), ("/calls/demo-aap-2025/", None),

@@ -1,10 +1,12 @@
 """Administration of calls and a read-mostly view of applications."""
 from django.contrib import admin
 
-from pepr.admin import ReadOnlyAdmin
+from pepr.core.admin import ReadOnlyAdmin
 
-from .models import (Application, Assignment, Call, Conflict, Criterion, Decision,
-                     DocumentRequirement, ExpertProfile, Partner, Review, Stage, StatusChange)
+from calls.applications.models import Application, Partner, StatusChange
+from calls.evaluation.models import Assignment, Conflict, ExpertProfile, Review
+from calls.setup.models import Call, Criterion, DocumentRequirement, Stage
+from calls.decisions.models import Decision
 
 
 class StageInline(admin.StackedInline):

@@ -1,9 +1,9 @@
 """Administration of the committees, their members and the work packages."""
 from django.contrib import admin
 
-from pepr.admin import ReadOnlyAdmin
+from pepr.core.admin import ReadOnlyAdmin
 
-from .models import AgendaItem, Committee, CommitteeMembership, Session, Vote, WorkPackage
+from governance.models import AgendaItem, Committee, CommitteeMembership, Session, Vote, WorkPackage
 
 
 class MembershipInline(admin.TabularInline):

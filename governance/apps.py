@@ -7,3 +7,6 @@ class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Governance")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from governance import rules as _rules  # noqa: F401  (registers the permissions)

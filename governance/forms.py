@@ -5,11 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from calls.manage_forms import ParisDateTimeField
-from calls.models import Application, ApplicationStatus, Stage, StageKind
+from calls.setup.forms import ParisDateTimeField
+from calls.applications.models import Application, ApplicationStatus
+from calls.setup.models import Stage, StageKind
 
-from . import selectors
-from .models import Committee, VoteChoice
+from governance import selectors
+from governance.models import Committee, VoteChoice
 
 S = ApplicationStatus
 MOTION_CHOICES = [(S.SELECTED, S.SELECTED.label), (S.RECOMMENDED, S.RECOMMENDED.label),

@@ -3,14 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pepr.i18n import Localized
-
-
-class CommitteeCode(models.TextChoices):
-    DIRECTEUR = "directeur", _("Comité Directeur")
-    PILOTAGE = "pilotage", _("Comité de Pilotage")
-    CSI = "csi", _("Comité Stratégique Institutionnel")
-    CCS = "ccs", _("Conseil Consultatif Scientifique")
+from pepr.core.i18n import Localized
+from pepr.core.models import CommitteeCode
 
 
 class Committee(models.Model):

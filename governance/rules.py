@@ -1,7 +1,7 @@
 """Who may run and read committee sessions."""
 import rules
 
-from pepr.rules import is_pilot
+from pepr.core.rules import is_pilot
 
 
 @rules.predicate

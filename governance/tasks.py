@@ -1,9 +1,9 @@
-"""Celery tasks of the governance app: thin wrappers that call a service."""
+"""Celery tasks of the governance: the beat's closing of ballots whose time is up."""
 from celery import shared_task
 
-from . import voting
+from governance import services
 
 
-@shared_task
+@shared_task(name="governance.close_due_ballots")
 def close_due_ballots():
-    return voting.close_due_ballots()
+    return services.close_due_ballots()

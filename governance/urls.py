@@ -1,7 +1,7 @@
 """URLs of committee sessions and votes."""
 from django.urls import path
 
-from . import views
+from governance import views
 
 app_name = "governance"
 urlpatterns = [

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from calls import decisions
-from calls.evaluation import is_conflicted
-from pepr.selectors import committee_codes_of
-from pepr.views_common import error_message, requires_any
+from calls.evaluation.conflicts import is_conflicted
+from pepr.core.selectors import committee_codes_of
+from pepr.core.views_common import error_message, requires_any
 
-from . import selectors, voting
-from .forms import AgendaForm, AttendanceForm, OpenBallotForm, SessionForm, VoteForm
-from .models import AgendaItem, VoteChoice
+from governance import selectors
+from governance import services as voting
+from governance.forms import AgendaForm, AttendanceForm, OpenBallotForm, SessionForm, VoteForm
+from governance.models import AgendaItem, VoteChoice
 
 MANAGE = "governance.manage_sessions"
 pilot_required = requires_any(MANAGE)
@@ -188,7 +188,7 @@ def record_decision(request, pk, item_pk):
         raise PermissionDenied
     item = _item_for(pk, item_pk)
     try:
-        decision = decisions.decide_from_ballot(item, by=request.user)
+        decision = voting.decide_from_ballot(item, by=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, error_message(error))
     else:

@@ -1,4 +1,7 @@
-"""App configuration of the programme and site app."""
+"""App configuration of the `pepr` label: the portal's composition root (settings, URLs, Celery)
+and the models of the core, reminders and reports (see pepr/models.py)."""
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,11 @@ class PeprConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import sqlite
+        from pepr.celery import TASK_MODULES
+        from pepr.core import sqlite
 
         sqlite.connect()
+        # Register every task, so that a service can enqueue one by name in this process too.
+        for module in TASK_MODULES:
+            import_module(module)
+        from pepr.core import rules as _rules  # noqa: F401  (registers the permissions)

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "allauth",
     "allauth.account",
     "crispy_forms",
@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pepr.middleware.UserLanguageMiddleware",
+    "pepr.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -77,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pepr.context_processors.site",
+                "pepr.core.context_processors.site",
             ],
         },
     },
@@ -118,8 +118,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
-    "close-due-ballots": {"task": "governance.tasks.close_due_ballots", "schedule": 60.0},
-    "send-due-reminders": {"task": "pepr.tasks.send_due_reminders", "schedule": 300.0},
+    "close-due-ballots": {"task": "governance.close_due_ballots", "schedule": 60.0},
+    "send-due-reminders": {"task": "pepr.send_due_reminders", "schedule": 300.0},
 }
 # How long before a deadline each reminder goes out, e.g. "7d,2d,6h" (days d, hours h).
 REMINDER_OFFSETS = {
@@ -154,7 +154,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SIGNUP_FORM_CLASS = "pepr.forms.SignupProfileForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "pepr.core.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PEPR BBTI] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
 ACCOUNT_RATE_LIMITS = {
@@ -164,7 +164,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
-ACCOUNT_ADAPTER = "pepr.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "pepr.core.adapters.AccountAdapter"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -1,29 +1,26 @@
-"""The portal's URL map: one include per app."""
+"""The portal's URL map: one include per part; each prefix names the folder that serves it."""
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from calls.setup import views as call_views
 
 admin.site.site_header = _("PEPR BBTI administration")
 admin.site.site_title = _("PEPR BBTI")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("privacy/", views.privacy, name="privacy"),
-    path("accessibility/", views.accessibility, name="accessibility"),
-    path("profile/", views.profile, name="profile"),
-    path("language/", views.set_language, name="set_language"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
+    path("", call_views.home, name="home"),
+    path("", include("pepr.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("calls/", include("calls.urls")),
-    path("manage/calls/", include("calls.manage_urls")),
-    path("evaluation/", include("calls.evaluation_urls")),
+    path("manage/calls/", include("calls.setup.urls")),
+    path("evaluation/", include("calls.evaluation.urls")),
+    path("decisions/", include("calls.decisions.urls")),
     path("committees/", include("governance.urls")),
-    path("reports/", include("pepr.report_urls")),
-    path("exports/", include("pepr.export_urls")),
-    path("dashboards/", include("pepr.dashboard_urls")),
+    path("projects/", include("projects.urls")),
+    path("reports/", include("pepr.reports.urls")),
+    path("exports/", include("pepr.exports.urls")),
+    path("dashboards/", include("pepr.dashboards.urls")),
     path("api/", include("pepr.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 """Administration of the priority-project slots, where staff enter the projects' real data."""
 from django.contrib import admin
 
-from .models import PriorityProject
+from projects.models import PriorityProject
 
 
 @admin.register(PriorityProject)

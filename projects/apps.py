@@ -7,3 +7,6 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from projects import rules as _rules  # noqa: F401  (registers the permissions)

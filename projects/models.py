@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pepr.i18n import Localized
+from pepr.core.i18n import Localized
 
 
 class PriorityProject(models.Model):

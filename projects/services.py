@@ -3,16 +3,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from calls.models import ApplicationStatus
-from pepr import audit
+from calls.applications.models import ApplicationStatus
+from pepr.core import audit
 
-from .models import FundedProject
+from projects.models import FundedProject
 
 
 @transaction.atomic
 def create_from_application(application, *, by):
     """Turn a funded application into a followed project, once."""
-    if not (by.has_perm("calls.manage_evaluation") or by.has_perm("calls.validate_funding")):
+    if not by.has_perm("projects.create_from_application"):
         raise PermissionDenied
     if application.status != ApplicationStatus.FUNDED:
         raise ValidationError(_("Only a funded application becomes a project."), code="not_funded")

@@ -3,9 +3,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from governance.models import CommitteeCode
-from pepr.models import Role
-from pepr.services import grant_role
+from pepr.core.models import CommitteeCode
+from pepr.core.models import Role
+from pepr.core.services import grant_role
 from tests.factories import UserFactory, member_of
 
 
@@ -35,7 +35,7 @@ def other_applicant(db):
 
 @pytest.fixture
 def pilot(db):
-    return member_of(CommitteeCode.PILOTAGE, email="pilot@example.org")
+    return member_of(CommitteeCode.STEERING, email="pilot@example.org")
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from calls import services as call_services
-from calls.models import Application, CallKind, Partner, StageKind
+from calls.setup import services as call_services
+from calls.applications.models import Application, Partner
+from calls.setup.models import CallKind, StageKind
 from governance.models import Committee, CommitteeMembership
-from pepr.models import Axis, Organisation, Programme, User
+from pepr.core.models import Axis, Organisation, Programme, User
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

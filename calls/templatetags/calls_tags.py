@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.utils import formats, timezone
 
+from calls.applications.workflow import status_for_applicant
+
 register = template.Library()
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -23,8 +25,5 @@ def stage_state(stage):
 
 @register.simple_tag
 def applicant_status(application):
-    """The status label the applicant side sees (see calls.workflow.status_for_applicant)."""
-    from calls.workflow import status_for_applicant
-
-    return status_for_applicant(application.status,
-                                getattr(application, "announced_outcome", None)).label
+    """The status label the applicant side sees (see workflow.status_for_applicant)."""
+    return status_for_applicant(application).label

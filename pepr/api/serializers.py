@@ -2,8 +2,10 @@
 database annotations, so that no serializer runs a query of its own."""
 from rest_framework import serializers
 
-from calls.models import Application, ApplicationStatus, Call, Decision, Stage
-from calls.workflow import DECIDED
+from calls.applications.models import Application, ApplicationStatus
+from calls.setup.models import Call, Stage
+from calls.decisions.models import Decision
+from calls.applications.workflow import DECIDED
 from projects.models import FundedProject, PriorityProject
 
 

@@ -1,7 +1,7 @@
 """URLs of the read-only API and its OpenAPI schema (see pepr.api.views for access and tokens)."""
 from django.urls import path
 
-from . import views
+from pepr.api import views
 
 app_name = "api"
 urlpatterns = [

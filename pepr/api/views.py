@@ -25,14 +25,16 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 
-from calls.evaluation_selectors import visible_applications
-from calls.models import (ApplicationStatus, Assignment, Call, Decision, Review, ReviewStatus,
-                          Stage)
-from pepr.exports import not_conflicted
+from calls.evaluation.selectors import visible_applications
+from calls.applications.models import ApplicationStatus
+from calls.evaluation.models import Assignment, Review, ReviewStatus
+from calls.setup.models import Call, Stage
+from calls.decisions.models import Decision
+from pepr.exports.tables import not_conflicted
 from projects.models import FundedProject, PriorityProject
 
-from . import serializers
-from .permissions import ReadsDashboards
+from pepr.api import serializers
+from pepr.api.permissions import ReadsDashboards
 
 
 class ByIdCursor(CursorPagination):

@@ -3,8 +3,8 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import pepr.models
-import pepr.validators
+import pepr.core.models
+import pepr.core.validators
 from django.db import migrations, models
 
 
@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('acronym', models.CharField(blank=True, max_length=64, verbose_name='acronym')),
                 ('kind', models.CharField(choices=[('research', 'Research organisation'), ('university', 'University'), ('hospital', 'University hospital'), ('school', 'Engineering school'), ('company', 'Company'), ('agency', 'Funding agency'), ('other', 'Other')], default='other', max_length=16, verbose_name='kind')),
                 ('city', models.CharField(blank=True, max_length=128, verbose_name='city')),
-                ('siret', models.CharField(blank=True, max_length=14, validators=[pepr.validators.validate_siret], verbose_name='SIRET')),
-                ('rnsr', models.CharField(blank=True, max_length=10, validators=[pepr.validators.validate_rnsr], verbose_name='RNSR unit id')),
+                ('siret', models.CharField(blank=True, max_length=14, validators=[pepr.core.validators.validate_siret], verbose_name='SIRET')),
+                ('rnsr', models.CharField(blank=True, max_length=10, validators=[pepr.core.validators.validate_rnsr], verbose_name='RNSR unit id')),
                 ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
             ],
             options={
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
                 ('language', models.CharField(choices=[('fr', 'French'), ('en', 'English')], default='fr', max_length=2, verbose_name='preferred language')),
                 ('laboratory', models.CharField(blank=True, max_length=255, verbose_name='laboratory')),
-                ('orcid', models.CharField(blank=True, help_text='Optional, e.g. 0000-0002-1825-0097.', max_length=19, validators=[pepr.validators.validate_orcid], verbose_name='ORCID iD')),
+                ('orcid', models.CharField(blank=True, help_text='Optional, e.g. 0000-0002-1825-0097.', max_length=19, validators=[pepr.core.validators.validate_orcid], verbose_name='ORCID iD')),
                 ('is_demo', models.BooleanField(default=False, verbose_name='demo account')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique')],
             },
             managers=[
-                ('objects', pepr.models.UserManager()),
+                ('objects', pepr.core.models.UserManager()),
             ],
         ),
         migrations.CreateModel(

@@ -1,5 +1,5 @@
 """Helpers to bring an application to a given state through the services."""
-from calls import submission
+from calls.applications import services as submission
 from tests.pdfs import pdf_upload
 
 COMPLETE = {
@@ -9,7 +9,7 @@ COMPLETE = {
 
 
 def complete(application, user):
-    from pepr.models import Axis
+    from pepr.core.models import Axis
 
     data = {**COMPLETE, "axis": Axis.objects.get(number=2)}
     submission.save_draft(application, by=user, data=data, partners=[{

@@ -2,8 +2,8 @@
 import pytest
 from django.urls import reverse
 
-from calls import submission
-from calls.models import Application, ApplicationStatus
+from calls.applications import services as submission
+from calls.applications.models import Application, ApplicationStatus
 from tests.calls.helpers import complete
 from tests.factories import ApplicationFactory, make_call
 from tests.pdfs import fake_pdf_upload, pdf_upload

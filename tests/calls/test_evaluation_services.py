@@ -3,14 +3,19 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from calls import decisions, evaluation, submission
-from calls.models import (ApplicationStatus, Assignment, Conflict, ExpertProfile, ReviewStatus,
-                          StageKind)
-from governance.models import CommitteeCode
-from pepr.models import AuditEvent, Axis
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
+from calls.applications import services as submission
+from calls.applications.models import ApplicationStatus
+from calls.evaluation.models import Assignment, Conflict, ExpertProfile, ReviewStatus
+from calls.setup.models import StageKind
+from pepr.core.models import CommitteeCode
+from pepr.core.models import AuditEvent, Axis
 from projects import services as project_services
 from tests.calls.helpers import complete
 from tests.factories import UserFactory, make_call, member_of
+from calls.evaluation import conflicts, matching
+from calls.decisions import selectors as decision_selectors
 
 
 @pytest.fixture
@@ -29,13 +34,13 @@ def test_conflicts_are_detected(submitted, applicant):
     same_lab = UserFactory(laboratory=" lab A ")  # the partner team of helpers.complete
     partner_lead = UserFactory(email="ada@example.org")
     stranger = UserFactory()
-    assert evaluation.detected_conflict(submitted, applicant)
-    assert evaluation.detected_conflict(submitted, same_org)
-    assert evaluation.detected_conflict(submitted, same_lab)
-    assert evaluation.detected_conflict(submitted, partner_lead)
-    assert evaluation.detected_conflict(submitted, stranger) is None
+    assert conflicts.detected_conflict(submitted, applicant)
+    assert conflicts.detected_conflict(submitted, same_org)
+    assert conflicts.detected_conflict(submitted, same_lab)
+    assert conflicts.detected_conflict(submitted, partner_lead)
+    assert conflicts.detected_conflict(submitted, stranger) is None
     submission.invite(submitted, email=stranger.email, access="view", by=applicant)
-    assert evaluation.detected_conflict(submitted, stranger)
+    assert conflicts.detected_conflict(submitted, stranger)
 
 
 def test_assigning_a_conflicted_reviewer_is_refused_and_recorded(submitted, applicant, pilot):
@@ -109,7 +114,7 @@ def test_reviews_are_hidden_until_the_reviewer_submitted_theirs(submitted, revie
 
 
 def test_a_conflicted_pilot_cannot_open_the_application(submitted, applicant):
-    pilot = member_of(CommitteeCode.PILOTAGE, organisation=applicant.organisation)
+    pilot = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
     assert not pilot.has_perm("calls.view_application", submitted)
     assert not pilot.has_perm("calls.view_reviews", submitted)
 
@@ -126,7 +131,7 @@ def test_suggestion_matches_expertise_balances_load_and_skips_conflicts(db, appl
     profile.axes.add(axis)
     generalists = [UserFactory() for _ in range(3)]
     colleague = UserFactory(organisation=applicant.organisation)
-    proposals = evaluation.suggest(stage, [expert, colleague, *generalists])
+    proposals = matching.suggest(stage, [expert, colleague, *generalists])
     assert len(proposals) == 4 * stage.reviews_per_application
     assert colleague not in [reviewer for _, reviewer in proposals]
     per_reviewer = {}
@@ -136,7 +141,7 @@ def test_suggestion_matches_expertise_balances_load_and_skips_conflicts(db, appl
     assert max(per_reviewer.values()) - min(per_reviewer.values()) <= 2
     assigned, refused = evaluation.assign_many(proposals, by=pilot)
     assert len(assigned) == 8 and not refused
-    assert evaluation.suggest(stage, [expert, *generalists]) == []
+    assert matching.suggest(stage, [expert, *generalists]) == []
 
 
 def test_decisions_follow_authority_and_stage(submitted, pilot, ccs_member):
@@ -166,7 +171,7 @@ def test_full_proposal_is_recommended_then_validated_by_the_comite_directeur(db,
     decisions.decide(application, ApplicationStatus.RECOMMENDED, by=pilot)
     with pytest.raises(PermissionDenied):
         decisions.decide(application, ApplicationStatus.FUNDED, by=pilot)
-    directeur = member_of(CommitteeCode.DIRECTEUR)
+    directeur = member_of(CommitteeCode.BOARD)
     decisions.decide(application, ApplicationStatus.FUNDED, by=directeur)
     application.refresh_from_db()
     project = project_services.create_from_application(application, by=pilot)
@@ -184,14 +189,15 @@ def test_letters_are_drafted_in_the_recipients_language_edited_and_sent_once(
     assert decisions.draft_letters(submitted.stage, by=pilot) == []
     decisions.edit_letter(letter, subject=letter.subject, body=letter.body + "\nP.S.", by=pilot)
     mail.outbox.clear()
-    assert decisions.announced_decision(submitted) is None
+    assert decision_selectors.announced_decision(submitted) is None
     with django_capture_on_commit_callbacks(execute=True):
         assert decisions.request_sending(submitted.stage, by=pilot) == 1
     assert [m.to for m in mail.outbox] == [[applicant.email]]
     assert mail.outbox[0].body.endswith("P.S.")
     decisions.send_letter(letter.pk)
     assert len(mail.outbox) == 1
-    assert decisions.announced_decision(submitted).outcome == "not_selected"
+    submitted.refresh_from_db()
+    assert decision_selectors.announced_decision(submitted).outcome == "not_selected"
 
 
 def test_applicant_sees_the_decision_and_public_comments_only_once_announced(

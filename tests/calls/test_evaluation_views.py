@@ -12,16 +12,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calls import decisions, evaluation, submission
-from calls.evaluation_selectors import conflicted_with
-from calls.models import (Application, ApplicationStatus, Assignment, Conflict, DecisionLetter,
-                          Declaration, ReviewStatus, Stage, StageKind)
-from governance.models import CommitteeCode
-from pepr.models import AuditEvent, Role
-from pepr.services import grant_role
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
+from calls.applications import services as submission
+from calls.evaluation.conflicts import conflicted_with
+from calls.applications.models import Application, ApplicationStatus
+from calls.evaluation.models import Assignment, Conflict, Declaration, ReviewStatus
+from calls.decisions.models import DecisionLetter
+from calls.setup.models import Stage, StageKind
+from pepr.core.models import CommitteeCode
+from pepr.core.models import AuditEvent, Role
+from pepr.core.services import grant_role
 from projects.models import FundedProject
 from tests.calls.helpers import complete
 from tests.factories import OrganisationFactory, UserFactory, make_call, member_of
+from calls.evaluation import conflicts
 
 LOGIN = "/accounts/login/"
 
@@ -81,7 +86,7 @@ def application(stage, coordinator):
 
 @pytest.fixture
 def en_pilot(db):
-    return member_of(CommitteeCode.PILOTAGE, language="en", email="pilot.en@example.org")
+    return member_of(CommitteeCode.STEERING, language="en", email="pilot.en@example.org")
 
 
 @pytest.fixture
@@ -103,11 +108,12 @@ def _reviewer_urls(assignment):
 def _pilot_get_urls(application, letter=None):
     stage_pk = application.stage_id
     urls = [reverse(f"evaluation:{name}", args=[stage_pk])
-            for name in ("assignments", "suggest", "progress", "letters")]
-    urls += [reverse("evaluation:stages"), reverse("evaluation:decide", args=[application.pk]),
+            for name in ("assignments", "suggest", "progress")]
+    urls.append(reverse("decisions:letters", args=[stage_pk]))
+    urls += [reverse("evaluation:stages"), reverse("decisions:decide", args=[application.pk]),
              reverse("evaluation:audit")]
     if letter:
-        urls.append(reverse("evaluation:letter", args=[letter.pk]))
+        urls.append(reverse("decisions:letter", args=[letter.pk]))
     return urls
 
 
@@ -115,9 +121,9 @@ def _pilot_post_urls(application, assignment):
     stage_pk = application.stage_id
     return [reverse("evaluation:assign", args=[application.pk]),
             reverse("evaluation:unassign", args=[assignment.pk]),
-            reverse("evaluation:create_project", args=[application.pk]),
-            reverse("evaluation:draft_letters", args=[stage_pk]),
-            reverse("evaluation:send_letters", args=[stage_pk])]
+            reverse("projects:create_from_application", args=[application.pk]),
+            reverse("decisions:draft_letters", args=[stage_pk]),
+            reverse("decisions:send_letters", args=[stage_pk])]
 
 
 @pytest.fixture
@@ -161,23 +167,24 @@ def test_applicant_and_other_reviewers_cannot_reach_someone_elses_files(
 
 def test_a_pilot_with_a_conflict_neither_sees_nor_reaches_the_file(
         client, application, assignment, letter, coordinator):
-    conflicted = member_of(CommitteeCode.PILOTAGE, language="en",
+    conflicted = member_of(CommitteeCode.STEERING, language="en",
                            organisation=coordinator.organisation)
     _review(assignment, ["A", "B"], comment_for_committee="Strong consortium remark")
     client.force_login(conflicted)
-    for url in [*_reviewer_urls(assignment)[:2], reverse("evaluation:decide", args=[
-            application.pk]), reverse("evaluation:letter", args=[letter.pk])]:
+    for url in [*_reviewer_urls(assignment)[:2], reverse("decisions:decide", args=[
+            application.pk]), reverse("decisions:letter", args=[letter.pk])]:
         assert client.get(url).status_code == 404, url
     for url in _pilot_post_urls(application, assignment)[:3]:
         assert client.post(url, {"reviewer": conflicted.pk, "role": "external"}
                            ).status_code == 404, url
     still_open = _submitted(application.stage, coordinator)  # the first one is decided
-    for name in ("assignments", "progress", "letters", "suggest"):
-        response = client.get(reverse(f"evaluation:{name}", args=[application.stage_id]))
+    for name in ("evaluation:assignments", "evaluation:progress", "decisions:letters",
+                 "evaluation:suggest"):
+        response = client.get(reverse(name, args=[application.stage_id]))
         assert response.status_code == 200, name  # the page works, it just leaves them out
         html = response.content.decode()
         assert application.reference not in html and still_open.reference not in html, name
-        if name in ("assignments", "progress"):
+        if name in ("evaluation:assignments", "evaluation:progress"):
             assert "not shown to you because of a conflict of interest" in html
     audit = client.get(reverse("evaluation:audit")).content.decode()
     assert "submitted a review" not in audit and application.reference not in audit
@@ -208,8 +215,8 @@ def test_the_sql_conflict_filter_agrees_with_the_service(application, coordinato
     for person in [*people, invited, declared]:
         in_sql = Application.objects.filter(pk=application.pk).filter(
             conflicted_with(person)).exists()
-        assert in_sql == evaluation.is_conflicted(application, person), person.email
-    assert [evaluation.is_conflicted(application, p) for p in people] == [
+        assert in_sql == conflicts.is_conflicted(application, person), person.email
+    assert [conflicts.is_conflicted(application, p) for p in people] == [
         True, True, True, True, True, False, False]
 
 
@@ -283,7 +290,7 @@ def test_identity_is_hidden_from_external_reviewers_when_the_call_says_so(
                        ).status_code == 404
     client.force_login(rapporteur)
     assert client.get(reverse("calls:application", args=[application.pk])).status_code == 200
-    colleague = member_of(CommitteeCode.PILOTAGE, organisation=coordinator.organisation)
+    colleague = member_of(CommitteeCode.STEERING, organisation=coordinator.organisation)
     client.force_login(colleague)
     assert client.get(download).status_code == 404
 
@@ -416,7 +423,7 @@ def test_suggestions_are_assigned_without_conflicts(client, stage, coordinator, 
     assert "4 assigned, 0 refused" in _messages(response)[0]
     assigned = Assignment.objects.filter(application__in=applications)
     assert assigned.count() == 4 and not assigned.filter(reviewer=colleague).exists()
-    assert all(not evaluation.is_conflicted(a.application, a.reviewer) for a in assigned)
+    assert all(not conflicts.is_conflicted(a.application, a.reviewer) for a in assigned)
     assert {a.reviewer for a in assigned} <= {*experts, en_pilot}
     # A forged pair with the colleague is refused by the service, not assigned.
     forged = f"{applications[0].pk}-{colleague.pk}"
@@ -503,7 +510,7 @@ def test_list_pages_run_a_constant_number_of_queries(client, stage, coordinator,
 
 def test_a_pilot_records_the_stage_outcome(client, application, en_pilot):
     client.force_login(en_pilot)
-    url = reverse("evaluation:decide", args=[application.pk])
+    url = reverse("decisions:decide", args=[application.pk])
     html = client.get(url).content.decode()
     assert 'value="selected"' in html and 'value="not_selected"' in html
     assert 'value="recommended"' not in html and 'value="funded"' not in html
@@ -518,7 +525,7 @@ def test_a_pilot_records_the_stage_outcome(client, application, en_pilot):
 
 def test_funding_is_validated_by_the_comite_directeur_only(client, coordinator, en_pilot):
     application = _submitted(_stage(StageKind.FULL_PROPOSAL), coordinator)
-    url = reverse("evaluation:decide", args=[application.pk])
+    url = reverse("decisions:decide", args=[application.pk])
     client.force_login(en_pilot)
     client.post(url, {"outcome": "recommended"})
     application.refresh_from_db()
@@ -530,7 +537,7 @@ def test_funding_is_validated_by_the_comite_directeur_only(client, coordinator, 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RECOMMENDED
 
-    directeur = member_of(CommitteeCode.DIRECTEUR, language="en")
+    directeur = member_of(CommitteeCode.BOARD, language="en")
     client.force_login(directeur)
     assert 'value="funded"' in client.get(url).content.decode()
     response = client.post(url, {"outcome": "funded", "rationale": "Within the envelope"},
@@ -538,7 +545,7 @@ def test_funding_is_validated_by_the_comite_directeur_only(client, coordinator, 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.FUNDED
     assert "Create the project" in response.content.decode()
-    client.post(reverse("evaluation:create_project", args=[application.pk]))
+    client.post(reverse("projects:create_from_application", args=[application.pk]))
     assert FundedProject.objects.get(application=application).acronym == "AAVCIB"
     assert "Create the project" not in client.get(url).content.decode()
     # The Comité Directeur does not reach the pilots' other pages.
@@ -554,21 +561,21 @@ def test_letters_are_drafted_in_the_coordinators_language_edited_and_sent(
     coordinator.save(update_fields=["language"])
     decisions.decide(application, ApplicationStatus.NOT_SELECTED, by=en_pilot)
     client.force_login(en_pilot)
-    letters_url = reverse("evaluation:letters", args=[application.stage_id])
+    letters_url = reverse("decisions:letters", args=[application.stage_id])
     assert "1 decision without a letter" in client.get(letters_url).content.decode()
-    response = client.post(reverse("evaluation:draft_letters", args=[application.stage_id]),
+    response = client.post(reverse("decisions:draft_letters", args=[application.stage_id]),
                            follow=True)
     assert "1 letter drafted" in _messages(response)[0]
     letter = DecisionLetter.objects.get()
     assert letter.language == "en" and "Not selected" in letter.body
     assert letter.subject in response.content.decode()
-    edit_url = reverse("evaluation:letter", args=[letter.pk])
+    edit_url = reverse("decisions:letter", args=[letter.pk])
     response = client.post(edit_url, {"subject": letter.subject,
                                       "body": letter.body + "\nP.S. Apply again"}, follow=True)
     assert "The letter is saved." in _messages(response)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("evaluation:send_letters",
+        response = client.post(reverse("decisions:send_letters",
                                        args=[application.stage_id]), follow=True)
     assert "being sent in the background" in _messages(response)[0]
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
@@ -605,7 +612,7 @@ def test_audit_lists_the_events_newest_first_and_filters_by_application(
 
 
 def test_pages_use_the_users_language(client, application, assignment):
-    french = member_of(CommitteeCode.PILOTAGE, organisation=OrganisationFactory())
+    french = member_of(CommitteeCode.STEERING, organisation=OrganisationFactory())
     client.force_login(french)
     response = client.get(reverse("evaluation:progress", args=[application.stage_id]))
     assert response.status_code == 200 and '<html lang="fr">' in response.content.decode()

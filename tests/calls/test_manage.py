@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calls import services
-from calls.models import Call, CallKind, StageKind
-from pepr.models import Axis
+from calls.setup import services
+from calls.setup.models import Call, CallKind, StageKind
+from pepr.core.models import Axis
 from tests.factories import make_call
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from calls import submission
-from pepr.models import EmailStatus, OutboundEmail
+from calls.applications import services as submission
+from pepr.core.models import EmailStatus, OutboundEmail
 from tests.calls.helpers import complete
 from tests.concurrency import wait_for
 from tests.factories import make_call
@@ -25,7 +25,7 @@ def test_receipt_is_built_and_sent_by_the_worker(applicant):
         # A second submit (double click) and a redelivery of the same task change nothing.
         submission.submit(application, by=applicant)
         assert wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).exists())
-        from calls.tasks import send_submission_receipt
+        from calls.applications.tasks import send_submission_receipt
 
         send_submission_receipt.delay(application.pk, 1)
     email = OutboundEmail.objects.get()

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from calls import submission
-from calls.models import (ApplicationStatus, CallKind, StageKind, StatusChange, SubmittedVersion)
+from calls.applications import services as submission
+from calls.applications.models import ApplicationStatus, StatusChange, SubmittedVersion
+from calls.setup.models import CallKind, StageKind
 from tests.calls.helpers import complete
 from tests.factories import make_call
 from tests.pdfs import fake_pdf_upload, pdf_upload

@@ -5,7 +5,7 @@ import re
 from django.utils import translation
 from playwright.sync_api import expect
 
-from pepr.models import Axis
+from pepr.core.models import Axis
 from tests.factories import UserFactory, make_call
 from tests.pdfs import pdf_bytes
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from calls import submission
-from governance.models import CommitteeCode
-from pepr.models import Role
-from pepr.services import grant_role
+from calls.applications import services as submission
+from pepr.core.models import CommitteeCode
+from pepr.core.models import Role
+from pepr.core.services import grant_role
 from tests.calls.helpers import complete
 from tests.factories import UserFactory, make_call, member_of
 
@@ -134,7 +134,7 @@ def test_a_letter_of_intent_is_assigned_reviewed_voted_selected_and_announced(
     application, _submitted = submission.submit(application, by=applicant)
     reference = application.reference
 
-    pilot = member_of(CommitteeCode.PILOTAGE, email="pilot@example.org", first_name="Paula",
+    pilot = member_of(CommitteeCode.STEERING, email="pilot@example.org", first_name="Paula",
                       last_name="Pilot", language="en")
     rapporteur = member_of(CommitteeCode.CCS, email="ccs@example.org", first_name="Claude",
                            last_name="Bernard", language="en")

@@ -16,21 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calls import submission
-from calls.models import ApplicationStatus
-from governance import voting
-from governance.models import (
-    AgendaItem,
-    Attendance,
-    BallotResult,
-    BallotStatus,
-    Committee,
-    CommitteeCode,
-    Recusal,
-    Session,
-    Vote,
-    VoteChoice,
-)
+from calls.applications import services as submission
+from calls.applications.models import ApplicationStatus
+from governance import services as voting
+from pepr.core.models import CommitteeCode
+from governance.models import AgendaItem, Attendance, BallotResult, BallotStatus, Committee, Recusal, Session, Vote, VoteChoice
 from tests.calls.helpers import complete
 from tests.concurrency import in_thread
 from tests.factories import UserFactory, make_call, member_of
@@ -89,7 +79,7 @@ def _messages(response):
 
 @pytest.fixture
 def en_pilot(db):
-    return member_of(CommitteeCode.PILOTAGE, language="en", email="pilot-en@example.org")
+    return member_of(CommitteeCode.STEERING, language="en", email="pilot-en@example.org")
 
 
 @pytest.fixture
@@ -511,7 +501,7 @@ def _until(condition, seconds=10):
 @pytest.mark.django_db(transaction=True)
 def test_a_vote_queued_behind_the_closing_is_refused_and_not_counted():
     call_command("load_reference_data", verbosity=0)
-    pilot = member_of(CommitteeCode.PILOTAGE, language="en")
+    pilot = member_of(CommitteeCode.STEERING, language="en")
     applicant = UserFactory(language="en")
     stage = make_call(kind="ami").stages.get()
     late, early = _members(2)
@@ -614,7 +604,7 @@ def test_the_session_page_runs_the_same_queries_for_3_and_15_items(client, en_pi
 def test_a_pilot_with_a_conflict_does_not_run_the_ballot_nor_see_its_votes(
         client, arranged, en_pilot, en_applicant):
     session, item, member = arranged["session"], arranged["item"], arranged["member"]
-    conflicted = member_of(CommitteeCode.PILOTAGE, organisation=en_applicant.organisation,
+    conflicted = member_of(CommitteeCode.STEERING, organisation=en_applicant.organisation,
                            language="en")
     client.force_login(conflicted)
     assert client.post(reverse("governance:open_ballot", args=[session.pk, item.pk]),

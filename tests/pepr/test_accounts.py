@@ -4,7 +4,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from pepr.models import OutboundEmail, User
+from pepr.core.models import OutboundEmail, User
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -115,7 +115,7 @@ def test_profile_saves_language_and_orcid(client, applicant):
 
 
 def test_an_evaluator_cannot_change_the_affiliation_that_decides_conflicts(client, reviewer):
-    from pepr.models import AuditEvent
+    from pepr.core.models import AuditEvent
 
     organisation = reviewer.organisation
     client.force_login(reviewer)
@@ -130,7 +130,7 @@ def test_an_evaluator_cannot_change_the_affiliation_that_decides_conflicts(clien
 
 
 def test_an_applicant_may_change_affiliation_and_it_is_audited(client, applicant):
-    from pepr.models import AuditEvent
+    from pepr.core.models import AuditEvent
 
     client.force_login(applicant)
     client.post(reverse("profile"), {

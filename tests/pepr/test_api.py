@@ -8,9 +8,9 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 
-from calls import evaluation
-from calls.models import Application
-from governance.models import CommitteeCode
+from calls.evaluation import services as evaluation
+from calls.applications.models import Application
+from pepr.core.models import CommitteeCode
 from tests.factories import ApplicationFactory, UserFactory, make_call, member_of
 from tests.pepr.test_exports import many_applications, review, submitted_application
 
@@ -140,10 +140,10 @@ def test_calls_decisions_and_projects(client, anr_officer, pilot):
 
 
 def test_applications_the_reader_is_conflicted_with_are_left_out(client, applicant, reviewed):
-    declared = member_of(CommitteeCode.PILOTAGE)
+    declared = member_of(CommitteeCode.STEERING)
     evaluation.declare_conflict(reviewed, person=declared, reason="Co-author")
-    colleague = member_of(CommitteeCode.PILOTAGE, organisation=applicant.organisation)
-    stranger = member_of(CommitteeCode.PILOTAGE)
+    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    stranger = member_of(CommitteeCode.STEERING)
     for user, sees in [(declared, False), (colleague, False), (stranger, True)]:
         token = token_of(user)
         for name in ["applications", "reviews-summary"]:

@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from pepr import charts
+from pepr.core import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

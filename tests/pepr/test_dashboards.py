@@ -14,11 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from calls import decisions, evaluation, submission
-from calls.models import ApplicationStatus, CallKind, StageKind
-from governance import voting
-from governance.models import Committee, CommitteeCode
-from pepr.models import Axis, Programme
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
+from calls.applications import services as submission
+from calls.applications.models import ApplicationStatus
+from calls.setup.models import CallKind, StageKind
+from governance import services as voting
+from pepr.core.models import CommitteeCode
+from governance.models import Committee
+from pepr.core.models import Axis, Programme
 from projects.models import FundedProject, PriorityProject, ProjectReport
 from tests.factories import (ApplicationFactory, OrganisationFactory, UserFactory, make_call,
                              member_of)
@@ -144,7 +148,7 @@ def arranged(db, pilot, ccs_member):
     stage = call.stages.get()
     organisations = {name: OrganisationFactory(name=name) for name in ["Org A", "Org B", "Org C"]}
     reviewer = UserFactory()
-    directeur = member_of(CommitteeCode.DIRECTEUR)
+    directeur = member_of(CommitteeCode.BOARD)
     applications = []
     for status, axis, budget, organisation, days, letters in SPECS:
         if days is None:
@@ -238,7 +242,7 @@ def test_programme_staff_read_every_dashboard_in_full(client, db, request, role)
 
 
 @pytest.mark.parametrize("code", [CommitteeCode.CCS, CommitteeCode.CSI,
-                                  CommitteeCode.DIRECTEUR])
+                                  CommitteeCode.BOARD])
 def test_committee_members_reach_only_the_call_dashboard(client, db, code):
     make_call(code="aap-access")
     client.force_login(member_of(code))

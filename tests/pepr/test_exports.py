@@ -12,12 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calls import decisions, evaluation, submission
-from calls.models import ApplicationStatus, StageKind
-from governance import voting
-from governance.models import Committee, CommitteeCode
-from pepr.exports import EXPORTS, neutralise
-from pepr.models import Axis
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
+from calls.applications import services as submission
+from calls.applications.models import ApplicationStatus
+from calls.setup.models import StageKind
+from governance import services as voting
+from pepr.core.models import CommitteeCode
+from governance.models import Committee
+from pepr.exports.tables import EXPORTS, neutralise
+from pepr.core.models import Axis
 from projects import services as project_services
 from projects.models import FundedProject, PriorityProject
 from tests.factories import (ApplicationFactory, OrganisationFactory, PartnerFactory,
@@ -206,7 +210,7 @@ def evaluated(db, applicant, pilot, reviewer, ccs_member):
     voting.open_ballot(item, by=pilot)
     voting.cast_vote(item, voter=ccs_member, choice="for")
     item = voting.close_ballot(item, by=pilot)
-    decision = decisions.decide_from_ballot(item, by=pilot)
+    decision = voting.decide_from_ballot(item, by=pilot)
     other = ApplicationFactory(title="Autre appel")
     application.refresh_from_db()
     return {"stage": stage, "call": stage.call, "application": application, "other": other,
@@ -319,7 +323,7 @@ def test_projects_export_lists_funded_then_priority_projects(client, pilot, appl
         (StageKind.FULL_PROPOSAL, now - timedelta(days=1), now + timedelta(days=5))]).stages.get()
     application = submitted_application(stage, applicant, acronym="FUND", budget=900_000)
     decisions.decide(application, ApplicationStatus.RECOMMENDED, by=pilot)
-    decisions.decide(application, ApplicationStatus.FUNDED, by=member_of(CommitteeCode.DIRECTEUR))
+    decisions.decide(application, ApplicationStatus.FUNDED, by=member_of(CommitteeCode.BOARD))
     application.refresh_from_db()
     project_services.create_from_application(application, by=pilot)
     slot = PriorityProject.objects.get(axis__number=1, position=2)
@@ -364,10 +368,10 @@ def test_control_characters_do_not_break_the_workbook(client, pilot, applicant):
 def test_applications_the_reader_is_conflicted_with_are_left_out(client, applicant,
                                                                  evaluated):
     application = evaluated["application"]
-    declared = member_of(CommitteeCode.PILOTAGE)
+    declared = member_of(CommitteeCode.STEERING)
     evaluation.declare_conflict(application, person=declared, reason="Co-author")
-    colleague = member_of(CommitteeCode.PILOTAGE, organisation=applicant.organisation)
-    stranger = member_of(CommitteeCode.PILOTAGE, organisation=OrganisationFactory())
+    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    stranger = member_of(CommitteeCode.STEERING, organisation=OrganisationFactory())
     for pilot, sees in [(declared, False), (colleague, False), (stranger, True)]:
         client.force_login(pilot)
         for name in ["applications", "partners", "reviews", "votes", "decisions"]:

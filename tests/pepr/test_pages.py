@@ -2,7 +2,7 @@
 from django.test import override_settings
 from django.urls import reverse
 
-from pepr.models import Programme
+from pepr.core.models import Programme
 
 
 def test_home_is_french_by_default_even_for_an_english_browser(client, db):

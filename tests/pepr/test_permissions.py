@@ -20,7 +20,7 @@ def test_anonymous_has_no_role(db):
 
 
 def test_membership_of_another_committee_does_not_make_a_pilot(ccs_member):
-    from pepr.rules import is_ccs_member, is_pilot
+    from pepr.core.rules import is_ccs_member, is_pilot
 
     assert is_ccs_member(ccs_member)
     assert not is_pilot(ccs_member)

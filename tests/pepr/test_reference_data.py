@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from governance.models import Committee, WorkPackage
-from pepr.models import Axis, Programme
+from pepr.core.models import Axis, Programme
 from projects.models import PriorityProject
 
 

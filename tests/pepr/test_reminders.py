@@ -10,27 +10,18 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from calls.models import (
-    Application,
-    ApplicationStatus,
-    Assignment,
-    Review,
-    ReviewStatus,
-    Stage,
-    StageKind,
-)
-from governance import voting
-from governance.models import (
-    Attendance,
-    Committee,
-    CommitteeCode,
-    CommitteeMembership,
-    Recusal,
-    VoteChoice,
-)
-from pepr import outbox, reminders
-from pepr.models import EmailStatus, OutboundEmail, Reminder, ReminderKind
-from pepr.tasks import deliver_email, send_due_reminders
+from calls.applications.models import Application, ApplicationStatus
+from calls.evaluation.models import Assignment, Review, ReviewStatus
+from calls.setup.models import Stage, StageKind
+from governance import services as voting
+from pepr.core.models import CommitteeCode
+from governance.models import Attendance, Committee, CommitteeMembership, Recusal, VoteChoice
+from pepr.core import outbox
+from pepr.reminders import services as reminders
+from pepr.core.models import EmailStatus, OutboundEmail
+from pepr.reminders.models import Reminder, ReminderKind
+from pepr.core.tasks import deliver_email
+from pepr.reminders.tasks import send_due_reminders
 from projects.models import FundedProject, PriorityProject, ProjectReport
 from tests.concurrency import in_thread, wait_for
 from tests.factories import ApplicationFactory, UserFactory, make_call

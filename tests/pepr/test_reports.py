@@ -16,13 +16,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from calls import decisions, evaluation, submission
-from calls.models import ApplicationStatus, StageKind
-from governance import voting
-from governance.models import Committee, CommitteeCode
-from pepr import pdf, reports
-from pepr.models import Report, ReportStatus
-from pepr.report_sources import SOURCES
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
+from calls.applications import services as submission
+from calls.applications.models import ApplicationStatus
+from calls.setup.models import StageKind
+from governance import services as voting
+from pepr.core.models import CommitteeCode
+from governance.models import Committee
+from pepr.core import pdf
+from pepr.reports import services as reports
+from pepr.reports.models import Report, ReportStatus
+from pepr.reports.sources import SOURCES
 from projects import services as project_services
 from projects.models import ProjectReport
 from tests.calls.helpers import complete
@@ -85,7 +90,7 @@ def application(stage, applicant):
 
 @pytest.fixture
 def conflicted_pilot(applicant):
-    return member_of(CommitteeCode.PILOTAGE, organisation=applicant.organisation)
+    return member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
 
 
 @pytest.fixture
@@ -103,7 +108,7 @@ def session(application, applicant, pilot, ccs_member):
     voting.open_ballot(item, by=pilot)
     voting.cast_vote(item, voter=ccs_member, choice="for")
     item = voting.close_ballot(item, by=pilot)
-    decisions.decide_from_ballot(item, by=pilot)
+    voting.decide_from_ballot(item, by=pilot)
     return session
 
 
@@ -114,7 +119,7 @@ def project(db, applicant, pilot):
                               now + timedelta(days=5))]).stages.get()
     application = submit_new(full, applicant)
     decisions.decide(application, S.RECOMMENDED, by=pilot)
-    decisions.decide(application, S.FUNDED, by=member_of(CommitteeCode.DIRECTEUR))
+    decisions.decide(application, S.FUNDED, by=member_of(CommitteeCode.BOARD))
     application.refresh_from_db()
     project = project_services.create_from_application(application, by=pilot)
     ProjectReport.objects.create(funded_project=project, title="Annual review 2025",

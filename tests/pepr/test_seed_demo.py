@@ -2,8 +2,9 @@
 from django.core.management import call_command
 from django.utils import timezone
 
-from calls.models import Application, Call, Stage
-from pepr.models import User
+from calls.applications.models import Application
+from calls.setup.models import Call, Stage
+from pepr.core.models import User
 from projects.models import PriorityProject
 
 
@@ -27,7 +28,8 @@ def test_seed_demo_builds_a_labelled_programme(db, capsys):
 
 
 def test_seed_demo_includes_an_evaluation(db):
-    from calls.models import Decision, Review
+    from calls.decisions.models import Decision
+    from calls.evaluation.models import Review
     from governance.models import AgendaItem
 
     call_command("seed_demo", applications=80, reviewers=6)

@@ -2,7 +2,7 @@
 import sqlite3
 from types import SimpleNamespace
 
-from pepr import sqlite
+from pepr.core import sqlite
 
 
 def test_regexp_replace_is_registered_on_sqlite_connections():

@@ -2,7 +2,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from pepr.validators import validate_orcid, validate_rnsr, validate_siret
+from pepr.core.validators import validate_orcid, validate_rnsr, validate_siret
 
 
 @pytest.mark.parametrize("value", ["0000-0002-1825-0097", "0000-0001-5109-3700",

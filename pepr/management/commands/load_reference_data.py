@@ -1,7 +1,7 @@
 """Loads or refreshes the programme's reference data; safe to run at every deployment."""
 from django.core.management.base import BaseCommand
 
-from pepr import services
+from pepr.core import services
 
 
 class Command(BaseCommand):

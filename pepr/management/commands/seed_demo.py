@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from pepr import demo
+from pepr.demo import builder as demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,164 @@
+"""Reads of the evaluation pages: a reviewer's assignments, the pilots' assignment, progress,
+letter and audit lists. Every list is a queryset paged by the caller (LIMIT in SQL) with its
+aggregates computed in the database, and every pilot list leaves out the applications the reader
+has a conflict of interest with."""
+from django.db.models import (Avg, BooleanField, Case, Count, Exists, F, Max, Min,
+                              OuterRef, Prefetch, Q, Subquery, Value, When, Window)
+from django.db.models.functions import Coalesce, Rank
+from django.utils import timezone
+
+from pepr.core.models import AuditEvent, User
+
+from calls.applications.models import Application, ApplicationStatus
+from calls.applications.workflow import IN_COMPETITION
+from calls.evaluation.conflicts import conflicted_with
+from calls.evaluation.models import Assignment, Conflict, Declaration, Review, ReviewStatus, Score
+from calls.setup.models import Call
+
+SUBMITTED = ReviewStatus.SUBMITTED
+# Applications the pilots' progress page follows: everything sent, whatever was decided since.
+EVALUATED = IN_COMPETITION
+
+
+def visible_applications(user):
+    """Applications `user` is not conflicted with."""
+    return Application.objects.exclude(conflicted_with(user))
+
+
+def hidden_count(stage, user, statuses):
+    """How many of the stage's applications are left out of the user's lists for a conflict."""
+    return (Application.objects.filter(stage=stage, status__in=statuses)
+            .filter(conflicted_with(user)).count())
+
+
+# --- Reviewer side ---
+
+def assignments_of(user, moment=None):
+    """The user's assignments, newest first, with the review state and the late flag."""
+    moment = moment or timezone.now()
+    return (
+        Assignment.objects.filter(reviewer=user)
+        .select_related("application__stage__call", "review")
+        .annotate(
+            review_state=Coalesce("review__status", Value("")),
+            is_late=Case(
+                When(Q(application__stage__review_due_at__lt=moment)
+                     & ~Q(review_state=SUBMITTED), then=Value(True)),
+                default=Value(False), output_field=BooleanField()),
+            declaration_signed=Exists(Declaration.objects.filter(
+                call=OuterRef("application__stage__call"), reviewer=user)),
+        )
+        .order_by("-assigned_at", "-pk")
+    )
+
+
+def calls_to_declare(user):
+    """The calls the user reviews in, each with whether the declaration is signed."""
+    return (
+        Call.objects.filter(stages__applications__assignments__reviewer=user).distinct()
+        .annotate(signed_at=Declaration.objects.filter(call=OuterRef("pk"), reviewer=user)
+                  .values("signed_at")[:1])
+        .order_by("-created_at", "-pk")
+    )
+
+
+def own_assignment(pk, user):
+    """One of the user's assignments with what the review page shows, or None."""
+    return (Assignment.objects.filter(pk=pk, reviewer=user)
+            .select_related("application__stage__call", "review").first())
+
+
+def _reviews_with_scores():
+    return Review.objects.prefetch_related(
+        Prefetch("scores", queryset=Score.objects.select_related("criterion")
+                 .order_by("criterion__position")))
+
+
+def other_reviews(application, *, besides=None):
+    """The submitted reviews of the application, but the reader's own."""
+    reviews = (_reviews_with_scores()
+               .filter(assignment__application=application, status=SUBMITTED)
+               .select_related("assignment__reviewer").order_by("submitted_at", "pk"))
+    return reviews.exclude(assignment=besides) if besides else reviews
+
+
+def review_with_scores(assignment):
+    return _reviews_with_scores().filter(assignment=assignment).first()
+
+
+# --- Pilot side ---
+
+def _review_aggregates(queryset):
+    done = Q(assignments__review__status=SUBMITTED)
+    return queryset.annotate(
+        assigned=Count("assignments", distinct=True),
+        done=Count("assignments__review", filter=done, distinct=True),
+        mean=Avg("assignments__review__mean_points", filter=done),
+        spread=Max("assignments__review__mean_points", filter=done)
+        - Min("assignments__review__mean_points", filter=done),
+    )
+
+
+def assignment_rows(stage, user):
+    """The stage's submitted applications the user may handle, with their reviewers (the
+    prefetch gives the count of assignments too)."""
+    assignments = Assignment.objects.select_related("reviewer", "review").order_by(
+        "assigned_at", "pk")
+    return (
+        visible_applications(user).filter(stage=stage, status=ApplicationStatus.SUBMITTED)
+        # A correlated count, not a join: only the page's rows are counted.
+        .annotate(conflict_count=Coalesce(Subquery(
+            Conflict.objects.filter(application=OuterRef("pk")).order_by()
+            .values("application").annotate(n=Count("pk")).values("n")), 0))
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+        .order_by("reference", "pk")
+    )
+
+
+def progress_rows(stage, user):
+    """Per application: reviews done, mean and spread of the submitted reviews' mean points and
+    the rank by mean (best first, unreviewed last), all computed by the database."""
+    rows = _review_aggregates(
+        visible_applications(user).filter(stage=stage, status__in=EVALUATED))
+    by_mean = F("mean").desc(nulls_last=True)
+    return rows.annotate(rank=Window(Rank(), order_by=by_mean)).order_by(
+        by_mean, "reference", "pk")
+
+
+def reviewer_rows(stage):
+    """Per reviewer of the stage: assignments, submitted reviews and pending ones."""
+    of_stage = Q(assignments__application__stage=stage)
+    return (
+        User.objects.filter(of_stage)
+        .annotate(load=Count("assignments", filter=of_stage, distinct=True),
+                  done=Count("assignments", distinct=True,
+                             filter=of_stage & Q(assignments__review__status=SUBMITTED)))
+        .annotate(pending=F("load") - F("done"))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def review_summary(application):
+    done = Q(review__status=SUBMITTED)
+    return Assignment.objects.filter(application=application).aggregate(
+        assigned=Count("pk"), done=Count("pk", filter=done),
+        mean=Avg("review__mean_points", filter=done))
+
+
+def audit_events(user, application_id=None):
+    """The audit trail, newest first, without the events of files the reader is conflicted
+    with."""
+    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    if application_id is not None:
+        events = events.filter(application_id=application_id)
+    return events.exclude(
+        application_id__in=Application.objects.filter(conflicted_with(user)).values("pk"))
+
+
+def comments_for_applicant(application):
+    """The submitted reviews' comments meant for the applicant, without reviewer names."""
+    return list(
+        Review.objects.filter(assignment__application=application, status=ReviewStatus.SUBMITTED)
+        .exclude(comment_for_applicant="").order_by("submitted_at")
+        .values_list("comment_for_applicant", flat=True)
+    )

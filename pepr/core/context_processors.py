@@ -1,0 +1,32 @@
+"""Values every page shows: contacts, accessibility status, and which menus the viewer gets."""
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+
+def _menus(user):
+    """Which role menus to show; two small EXISTS queries at most, only when a page asks."""
+    if not user.is_authenticated:
+        return {}
+    from calls.evaluation.models import Assignment
+    from pepr.core.rules import is_ccs_member, is_committee_member, is_reviewer
+
+    committee = is_committee_member(user)
+    return {
+        # Reviewers are external experts and CCS rapporteurs (calls.evaluation.matching.reviewer_pool).
+        "reviews": is_ccs_member(user) or is_reviewer(user)
+        or Assignment.objects.filter(reviewer=user).exists(),
+        "committees": committee,
+        "evaluation": user.has_perm("calls.manage_evaluation"),
+        "dashboards": user.has_perm("pepr.view_dashboard"),
+        "manage_calls": user.has_perm("calls.manage_calls"),
+    }
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    return {
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        # RGAA: the site has not been audited, so it must declare itself non-conforming.
+        "ACCESSIBILITY_STATUS": "non_conforme",
+        "menus": SimpleLazyObject(lambda: _menus(user)) if user is not None else {},
+    }

@@ -1,0 +1,312 @@
+"""Deadline reminders: who must be reminded of what, each offset claimed once, queued in the outbox.
+
+Four kinds, each with offsets from settings.REMINDER_OFFSETS (e.g. 7d, 2d, 6h before the deadline):
+a draft application before its stage closes (only to coordinators who asked for optional
+reminders), an unsubmitted review before the stage's review date, a present, non-recused member's
+missing vote before the ballot closes, an unsubmitted project report before it is due.
+
+Exactly once: a `Reminder` row (unique on kind, recipient, target, offset) is inserted with
+INSERT … ON CONFLICT DO NOTHING RETURNING, and the e-mail is put in the outbox in the same
+transaction, only for the rows that this transaction inserted. A second scan, a doubled beat tick
+or a redelivered task finds the rows taken and queues nothing; a crash before commit leaves neither
+the claim nor the e-mail, so the next scan sends it. The outbox then delivers each row once.
+
+A moved deadline: the unique constraint does not include the deadline, so an offset that was
+claimed for the old deadline is not claimed again for the new one. When a deadline is extended
+after the 7d reminder went out, the 2d reminder still goes out 2 days before the new deadline (it
+was not claimed yet), but the 7d one is not sent a second time; the claimed row keeps the deadline
+it was sent for. Re-reminding every offset after an extension would need the deadline in the unique
+constraint (a model change), not a longer offset label.
+"""
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from calls.applications.models import Application, ApplicationStatus
+from calls.evaluation.models import Assignment, Review, ReviewStatus
+from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Vote
+from projects.models import ProjectReport
+
+from pepr.core.models import EmailStatus, OutboundEmail, User
+from pepr.reminders.models import Reminder, ReminderKind
+from pepr.core import enqueue
+from pepr.core.outbox import queue_email
+
+BATCH_SIZE = 500
+# An e-mail row still queued this long after it was committed lost its task (the process died
+# between commit and publish): it is handed to the broker again. Long enough not to duplicate the
+# tasks of a busy but healthy queue; a duplicate is harmless anyway (deliver skips a sent row).
+UNPUBLISHED_AFTER = timedelta(hours=1)
+
+_OFFSET = re.compile(r"^(\d{1,4})([dh])$")
+_UNITS = {"d": "days", "h": "hours"}
+
+
+def parse_offset(label):
+    match = _OFFSET.match(label)
+    if not match:
+        raise ImproperlyConfigured(f"Reminder offset {label!r}: expected e.g. 7d or 6h.")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+def offsets(kind):
+    """The (label, timedelta) offsets of a kind, loosest first."""
+    labels = [label.strip() for label in settings.REMINDER_OFFSETS.get(kind, [])]
+    return sorted(((label, parse_offset(label)) for label in labels if label),
+                  key=lambda step: step[1], reverse=True)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    recipient: User
+    target: models.Model
+    offset: str
+    deadline: datetime
+    # False when a tighter offset is due too (the object or the ballot appeared late): the row is
+    # claimed so that this looser reminder never goes out afterwards, but no e-mail is sent.
+    send: bool
+
+
+@dataclass(frozen=True)
+class _Source:
+    kind: str
+    model: type
+    # A queryset of the model annotated with reminder_recipient, reminder_target and
+    # reminder_deadline, holding every row that should be reminded if its deadline is near.
+    rows: Callable[[], Any]
+    # ids -> {id: target}, with what the e-mail shows.
+    load: Callable[[set], dict]
+    link: Callable[[Any], str]
+
+
+def _draft_rows():
+    return (Application.objects
+            .filter(status=ApplicationStatus.DRAFT, coordinator__is_active=True,
+                    coordinator__optional_reminders=True)
+            .annotate(reminder_recipient=F("coordinator_id"), reminder_target=F("pk"),
+                      reminder_deadline=F("stage__closes_at")))
+
+
+def _review_rows():
+    # Only files under evaluation: a withdrawn or already decided application needs no review.
+    submitted = Review.objects.filter(assignment=OuterRef("pk"), status=ReviewStatus.SUBMITTED)
+    return (Assignment.objects
+            .filter(application__status=ApplicationStatus.SUBMITTED, reviewer__is_active=True)
+            .exclude(Exists(submitted))
+            .annotate(reminder_recipient=F("reviewer_id"), reminder_target=F("pk"),
+                      reminder_deadline=F("application__stage__review_due_at")))
+
+
+def _ballot_rows():
+    # One row per (present member, item of the session); every F() below reuses the same join.
+    recused = Recusal.objects.filter(item_id=OuterRef("reminder_target"),
+                                     member_id=OuterRef("member_id"))
+    voted = Vote.objects.filter(item_id=OuterRef("reminder_target"),
+                                voter_id=OuterRef("member_id"))
+    return (Attendance.objects
+            .filter(present=True, member__is_active=True)
+            .annotate(reminder_recipient=F("member_id"), reminder_target=F("session__items__id"),
+                      reminder_deadline=F("session__items__closes_at"),
+                      reminder_ballot=F("session__items__ballot_status"))
+            .filter(reminder_ballot=BallotStatus.OPEN)
+            .exclude(Exists(recused)).exclude(Exists(voted)))
+
+
+def _report_rows():
+    return (ProjectReport.objects
+            .filter(submitted_at__isnull=True)
+            .filter(Q(funded_project__coordinator__is_active=True)
+                    | Q(funded_project__isnull=True,
+                        priority_project__coordinator__is_active=True))
+            .annotate(reminder_recipient=Coalesce("funded_project__coordinator_id",
+                                                  "priority_project__coordinator_id"),
+                      reminder_target=F("pk"), reminder_deadline=F("due_at")))
+
+
+def _site(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+SOURCES = [
+    _Source(ReminderKind.DRAFT_DEADLINE, Application, _draft_rows,
+            lambda ids: Application.objects.select_related("stage__call").in_bulk(ids),
+            lambda application: _site(reverse("calls:application", args=[application.pk]))),
+    # Reviewers, committee members and project coordinators land on their home page, which lists
+    # what they owe until the evaluation, committee and project pages have URLs of their own.
+    _Source(ReminderKind.REVIEW_DUE, Assignment, _review_rows,
+            lambda ids: Assignment.objects.select_related("application__stage__call")
+            .in_bulk(ids),
+            lambda assignment: _site(reverse("home"))),
+    _Source(ReminderKind.BALLOT_CLOSING, AgendaItem, _ballot_rows,
+            lambda ids: AgendaItem.objects.select_related("application", "session__committee")
+            .in_bulk(ids),
+            lambda item: _site(reverse("home"))),
+    _Source(ReminderKind.REPORT_DUE, ProjectReport, _report_rows,
+            lambda ids: ProjectReport.objects.select_related(
+                "funded_project", "priority_project__axis").in_bulk(ids),
+            lambda report: _site(reverse("home"))),
+]
+_BY_KIND = {source.kind: source for source in SOURCES}
+
+
+def due_reminders(now):
+    """Every reminder due at `now` and not claimed yet, in a fixed order (kind, recipient,
+    target, loosest offset first) so that concurrent scans take their row locks in the same order.
+
+    Three queries per kind whatever the number of reminders: the due rows (the claimed offsets
+    are excluded in SQL), their recipients, their targets.
+    """
+    for source in SOURCES:
+        yield from _due_of(source, now)
+
+
+def _due_of(source, now):
+    steps = offsets(source.kind)
+    if not steps:
+        return
+    target_type = ContentType.objects.get_for_model(source.model)
+    rows = source.rows().filter(reminder_deadline__gt=now,
+                                reminder_deadline__lte=now + steps[0][1])
+    flags, due_and_free = [], Q()
+    for index, (label, delta) in enumerate(steps):
+        flag = f"reminder_claimed_{index}"
+        rows = rows.annotate(**{flag: Exists(Reminder.objects.filter(
+            kind=source.kind, target_type=target_type, offset=label,
+            recipient_id=OuterRef("reminder_recipient"),
+            target_id=OuterRef("reminder_target")))})
+        due_and_free |= Q(reminder_deadline__lte=now + delta, **{flag: False})
+        flags.append(flag)
+    rows = list(rows.filter(due_and_free)
+                .order_by("reminder_recipient", "reminder_target")
+                .values_list("reminder_recipient", "reminder_target", "reminder_deadline",
+                             *flags))
+    if not rows:
+        return
+    recipients = User.objects.in_bulk({row[0] for row in rows})
+    targets = source.load({row[1] for row in rows})
+    for recipient_id, target_id, deadline, *claimed in rows:
+        recipient, target = recipients.get(recipient_id), targets.get(target_id)
+        if recipient is None or target is None:  # deleted since the first query
+            continue
+        due = [(label, taken) for (label, delta), taken in zip(steps, claimed)
+               if deadline <= now + delta]
+        if not due:
+            continue
+        # The tightest due offset is the one to send, whether or not it is already claimed: once
+        # the 2d reminder went out, an unclaimed 7d one must not follow it.
+        tightest = due[-1][0]
+        for label, taken in due:
+            if not taken:
+                yield Candidate(source.kind, recipient, target, label, deadline,
+                                send=label == tightest)
+
+
+def _claim(batch):
+    """Insert the rows of `batch`; return {key: pk} of those this transaction inserted.
+
+    A row inserted by a concurrent transaction makes ours wait for its commit, then do nothing:
+    each row is returned to exactly one claimant.
+    """
+    meta = Reminder._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in (
+        "kind", "recipient", "target_type", "target_id", "offset", "deadline", "claimed_at")]
+    unique = [meta.get_field(name).column for name in (
+        "kind", "recipient", "target_type", "target_id", "offset")]
+    claimed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = []
+    for candidate in batch:
+        params += [candidate.kind, candidate.recipient.pk, _type_id(candidate.kind),
+                   candidate.target.pk, candidate.offset,
+                   connection.ops.adapt_datetimefield_value(candidate.deadline), claimed_at]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "
+           f"VALUES {', '.join([row] * len(batch))} "
+           f"ON CONFLICT ({', '.join(map(quote, unique))}) DO NOTHING "
+           f"RETURNING {quote(meta.pk.column)}, {', '.join(map(quote, unique))}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {tuple(found[1:]): found[0] for found in cursor.fetchall()}
+
+
+def _type_id(kind):
+    return ContentType.objects.get_for_model(_BY_KIND[kind].model).pk
+
+
+def _key(candidate):
+    return (candidate.kind, candidate.recipient.pk, _type_id(candidate.kind),
+            candidate.target.pk, candidate.offset)
+
+
+def render(candidate):
+    """(subject, body) of a reminder in its recipient's language; deadlines in Paris time."""
+    source = _BY_KIND[candidate.kind]
+    context = {
+        "user": candidate.recipient, "target": candidate.target, "deadline": candidate.deadline,
+        "offset": candidate.offset, "url": source.link(candidate.target),
+        "profile_url": _site(reverse("profile")),
+    }
+    with translation.override(candidate.recipient.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/reminder_{candidate.kind}_subject.txt", context)
+        body = render_to_string(f"emails/reminder_{candidate.kind}.txt", context)
+    max_subject = OutboundEmail._meta.get_field("subject").max_length
+    return " ".join(subject.split())[:max_subject], body
+
+
+@transaction.atomic
+def _claim_and_queue(batch):
+    claimed = _claim(batch)
+    links = []
+    for candidate in batch:
+        pk = claimed.get(_key(candidate))
+        if pk is None or not candidate.send:  # taken by another run, or a silent claim
+            continue
+        subject, body = render(candidate)
+        # Same transaction as the claim: both exist or neither; the task is sent after commit.
+        email = queue_email(key=f"reminder:{pk}", recipient=candidate.recipient.email,
+                            subject=subject, body=body)
+        links.append(Reminder(pk=pk, email=email))
+    Reminder.objects.bulk_update(links, ["email"], batch_size=BATCH_SIZE)
+    return len(links)
+
+
+def send_due_reminders(now=None, *, batch_size=BATCH_SIZE):
+    """Claim every due reminder and queue its e-mail; return the number of e-mails queued.
+
+    Each batch is one transaction, so a long scan holds its locks briefly and a crash loses at
+    most the batch in progress, which the next scan takes again.
+    """
+    now = now or timezone.now()
+    queued = 0
+    candidates = due_reminders(now)
+    while batch := list(islice(candidates, batch_size)):
+        queued += _claim_and_queue(batch)
+    requeue_unpublished_emails()
+    return queued
+
+
+def requeue_unpublished_emails(older_than=UNPUBLISHED_AFTER, limit=BATCH_SIZE):
+    """Hand again to the broker the queued e-mails (reminders, receipts, invitations, letters…)
+    whose task was lost between commit and publish; delivering is idempotent, so an extra task
+    for a row being sent is harmless. Runs with every reminder scan."""
+    stale = list(OutboundEmail.objects
+                 .filter(status=EmailStatus.QUEUED,
+                         created_at__lt=timezone.now() - older_than)
+                 .order_by("created_at").values_list("pk", flat=True)[:limit])
+    for email_id in stale:
+        enqueue.now("pepr.deliver_email", email_id)
+    return len(stale)

@@ -1,0 +1,215 @@
+"""Background PDF reports: who may read them, the one request that (re)queues a build, and the
+idempotent build the Celery task runs.
+
+A report is one row per (kind, target, language). Its fingerprint is the hash of a small summary
+of the data it shows (counts, latest ids and timestamps: see report_sources), so asking again for
+an unchanged report returns the file already built, and any change makes the next request rebuild.
+"""
+import hashlib
+import io
+import json
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from pepr.core.models import Language
+from pepr.reports.models import Report, ReportKind, ReportStatus
+from pepr.core import enqueue
+from pepr.core.pdf import render_pdf
+from pepr.reports.sources import source_of
+
+# Part of every fingerprint: bump it when a template changes what a report shows, so that the
+# next request rebuilds reports built with the older layout.
+LAYOUT_VERSION = 1
+# A report still pending after this long is queued again on the next request (a lost message,
+# a broker that was down at commit time) and its page offers to try again.
+STALE_AFTER = timedelta(minutes=10)
+
+
+def language_of(code):
+    code = (code or "").split("-")[0].lower()
+    return code if code in Language.values else Language.FR
+
+
+def fingerprint(kind, target):
+    summary = {"layout": LAYOUT_VERSION, "kind": kind, "target": target.pk,
+               "data": source_of(kind).summary(target)}
+    encoded = json.dumps(summary, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def target_of(report):
+    """The object a report is about, loaded with what its template needs, or None if gone."""
+    return source_of(report.kind).load(report.target_id)
+
+
+def audience_of(user, kind, target):
+    """(audience, excluded ids) of the version of a call report `user` may read: without the
+    applications they have a conflict of interest with."""
+    if kind != ReportKind.CALL:
+        return "", []
+    from calls.evaluation.conflicts import conflicted_with
+    from calls.applications.models import Application
+
+    excluded = sorted(Application.objects.filter(stage__call=target)
+                      .filter(conflicted_with(user)).values_list("pk", flat=True))
+    if not excluded:
+        return "", []
+    return hashlib.sha256(json.dumps(excluded).encode()).hexdigest(), excluded
+
+
+def can_read(user, report_or_kind_target):
+    """Whether `user` may request, follow and download the report: a Report, or (kind, target)."""
+    if not user.is_authenticated:
+        return False
+    if isinstance(report_or_kind_target, Report):
+        kind, target = report_or_kind_target.kind, target_of(report_or_kind_target)
+        if target is not None and \
+                audience_of(user, kind, target)[0] != report_or_kind_target.audience:
+            return False  # another reader's version of a call report
+    else:
+        kind, target = report_or_kind_target
+    if target is None:
+        return False
+    if kind == ReportKind.DOSSIER:
+        return user.has_perm("calls.view_application", target) and \
+            user.has_perm("calls.see_identity", target)
+    if kind == ReportKind.CALL:
+        return user.has_perm("pepr.view_dashboard") or user.has_perm("calls.manage_evaluation")
+    if kind == ReportKind.MINUTES:
+        return user.has_perm("governance.view_session", target)
+    if kind == ReportKind.PROJECT:
+        return user.has_perm("pepr.view_dashboard") or target.coordinator_id == user.pk
+    return False
+
+
+def has_file(report):
+    return bool(report.file) and report.file.storage.exists(report.file.name)
+
+
+def is_stale(report, now=None):
+    return (report.status == ReportStatus.PENDING
+            and report.requested_at < (now or timezone.now()) - STALE_AFTER)
+
+
+def request_report(kind, target, *, language, by):
+    """Return the report of `target` in `language`; queue a build unless the file already
+    built is current or an identical build is already queued. The caller checked `can_read`."""
+    source = source_of(kind)
+    language = language_of(language)
+    current = fingerprint(kind, target)  # read before the lock: the lock is held for ms only
+    audience, excluded = audience_of(by, kind, target)
+    content_type = ContentType.objects.get_for_model(source.model)
+    with transaction.atomic():
+        report, created = Report.objects.select_for_update().get_or_create(
+            kind=kind, target_type=content_type, target_id=target.pk, language=language,
+            audience=audience,
+            defaults={"requested_by": by, "fingerprint": current, "excluded_ids": excluded})
+        unchanged = report.fingerprint == current
+        if not created and unchanged and report.status == ReportStatus.READY \
+                and has_file(report):
+            return report
+        if not created and unchanged and report.status == ReportStatus.PENDING \
+                and not is_stale(report):
+            return report  # a double click: the build queued by the first request is enough
+        report.status, report.fingerprint, report.error = ReportStatus.PENDING, current, ""
+        report.requested_by = by
+        report.save(update_fields=["status", "fingerprint", "error", "requested_by",
+                                   "requested_at"])
+        report_id = report.pk
+        # Robust: a broker that is down must not turn the committed request into an error page;
+        # the report stays pending and the next request after STALE_AFTER queues it again.
+        enqueue.after_commit("pepr.build_report", report_id, robust=True)
+    return report
+
+
+def render(kind, target, *, language, excluded_ids=()):
+    """The PDF bytes of a report, in `language`, with the uploaded PDFs of a dossier appended;
+    `excluded_ids` are applications a call report leaves out (its reader's conflicts)."""
+    source = source_of(kind)
+    with translation.override(language):
+        context = (source.context(target, excluded_ids) if kind == ReportKind.CALL
+                   else source.context(target))
+        context["generated_at"] = timezone.now()
+        pdf = render_pdf(source.template, context, language=language)
+        attachments = source.attachments(target) if source.attachments else []
+    if not attachments:
+        return pdf
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.append(io.BytesIO(pdf))
+    for title, stored in attachments:
+        with stored.open("rb") as handle:
+            writer.append(io.BytesIO(handle.read()), outline_item=title)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _slug(kind, target):
+    return slugify(source_of(kind).name(target)) or "report"
+
+
+def download_name(report, target):
+    """The name offered to the browser, e.g. `ami-2024-1-00012-dossier-en.pdf`."""
+    return f"{_slug(report.kind, target)}-{report.kind}-{report.language}.pdf"
+
+
+def build_report(report_id):
+    """Build the PDF of a report. Idempotent: a report already built from the current data is
+    left alone, so a redelivered or doubled task does nothing. On error the report is marked
+    failed and the error re-raised, for Celery to retry what may be transient."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        return None
+    target = target_of(report)
+    if target is None:
+        return _fail(report_id, None, "The object of this report no longer exists.")
+    current = fingerprint(report.kind, target)  # before reading the data the PDF shows
+    if report.status == ReportStatus.READY and report.fingerprint == current and has_file(report):
+        return report
+    try:
+        pdf = render(report.kind, target, language=report.language,
+                     excluded_ids=report.excluded_ids)
+        # The file is written before the row changes: a crash between the two leaves an
+        # orphan file, never a ready row without its file.
+        # Stored as reports/<kind>/<target>/<language>-<name> (pepr.models.report_path).
+        report.file.save(f"{_slug(report.kind, target)}.pdf", ContentFile(pdf), save=False)
+    except Exception as error:
+        _fail(report_id, current, f"{type(error).__name__}: {error}")
+        raise
+    new_name = report.file.name
+    storage = report.file.storage
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report_id)
+        if locked.status == ReportStatus.READY and locked.fingerprint == current \
+                and has_file(locked):
+            # Another run built the same data meanwhile: keep its file, drop ours.
+            transaction.on_commit(lambda: storage.delete(new_name))
+            return locked
+        old_name = locked.file.name
+        locked.file.name = new_name
+        locked.fingerprint, locked.status, locked.error = current, ReportStatus.READY, ""
+        locked.built_at = timezone.now()
+        locked.save(update_fields=["file", "fingerprint", "status", "error", "built_at"])
+        if old_name and old_name != new_name:
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return locked
+
+
+def _fail(report_id, current, message):
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().filter(pk=report_id).first()
+        if locked is None:
+            return None
+        if locked.status == ReportStatus.READY and current and locked.fingerprint == current:
+            return locked  # another run succeeded with the same data
+        locked.status, locked.error = ReportStatus.FAILED, message[:2000]
+        locked.save(update_fields=["status", "error"])
+    return locked
+
