@@ -37,6 +37,7 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev
 	bin/ensure-system-packages
 	$(BIN)/ruff check --select F,E9 pepr calls governance projects tests bench
+	$(BIN)/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) bin/ensure-services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)

@@ -17,10 +17,11 @@ DRAFTS = int(os.environ.get("BENCH_REMINDERS", "10000"))
 
 
 def _seed(count):
-    from calls.applications.models import Application
-    from calls.setup.models import StageKind
     from django.core.management import call_command
     from django.utils import timezone
+
+    from calls.applications.models import Application
+    from calls.setup.models import StageKind
     from pepr.core.models import User
     from tests.factories import make_call
 
@@ -54,8 +55,8 @@ def run(results, count=DRAFTS):
     from django.test.utils import override_settings
     from django.utils import timezone
 
-    from pepr.reminders import services as reminders
     from pepr.celery import app
+    from pepr.reminders import services as reminders
 
     _seed(count)
     previous, trace = app.conf.task_always_eager, logging.getLogger("celery.app.trace")

@@ -1,12 +1,11 @@
 """Administration of calls and a read-mostly view of applications."""
 from django.contrib import admin
 
-from pepr.core.admin import ReadOnlyAdmin
-
 from calls.applications.models import Application, Partner, StatusChange
+from calls.decisions.models import Decision
 from calls.evaluation.models import Assignment, Conflict, ExpertProfile, Review
 from calls.setup.models import Call, Criterion, DocumentRequirement, Stage
-from calls.decisions.models import Decision
+from pepr.core.admin import ReadOnlyAdmin
 
 
 class StageInline(admin.StackedInline):

@@ -1,9 +1,8 @@
 """Administration of the committees, their members and the work packages."""
 from django.contrib import admin
 
-from pepr.core.admin import ReadOnlyAdmin
-
 from governance.models import AgendaItem, Committee, CommitteeMembership, Session, Vote, WorkPackage
+from pepr.core.admin import ReadOnlyAdmin
 
 
 class MembershipInline(admin.TabularInline):

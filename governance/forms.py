@@ -5,10 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from calls.setup.forms import ParisDateTimeField
 from calls.applications.models import Application, ApplicationStatus
+from calls.setup.forms import ParisDateTimeField
 from calls.setup.models import Stage, StageKind
-
 from governance import selectors
 from governance.models import Committee, VoteChoice
 

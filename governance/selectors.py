@@ -3,11 +3,18 @@ agenda, attendance, recusals and the user's own votes, in a fixed number of quer
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from calls.evaluation.conflicts import conflicted_with
 from calls.applications.models import Application, ApplicationStatus
 from calls.decisions.models import Decision
-
-from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Session, Vote, VoteChoice
+from calls.evaluation.conflicts import conflicted_with
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    BallotStatus,
+    Recusal,
+    Session,
+    Vote,
+    VoteChoice,
+)
 
 
 def sessions_visible_to(user, *, sees_all):

@@ -16,9 +16,19 @@ from calls.applications.models import ApplicationStatus
 from calls.applications.workflow import OPPOSITE, STAGE_OUTCOMES
 from calls.decisions.services import decide
 from calls.evaluation.conflicts import is_conflicted
-from governance.models import (AgendaItem, Attendance, BallotResult, BallotStatus, Recusal,
-                               Session, Vote, VoteChoice)
-from pepr.core import audit
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    BallotResult,
+    BallotStatus,
+    Committee,
+    Recusal,
+    Session,
+    Vote,
+    VoteChoice,
+    WorkPackage,
+)
+from pepr.core import audit, reference_data
 
 MOTIONS = {ApplicationStatus.SELECTED, ApplicationStatus.RECOMMENDED, ApplicationStatus.FUNDED}
 
@@ -211,3 +221,16 @@ def decide_from_ballot(item, *, by):
                               "%(abstain)d abstentions.")
                   % {"session": item.session, "for": item.votes_for,
                      "against": item.votes_against, "abstain": item.abstentions})
+
+
+@transaction.atomic
+def load_committees(programme):
+    """Create or update the four committees and the governance's five work packages."""
+    for committee in reference_data.COMMITTEES:
+        Committee.objects.update_or_create(
+            programme=programme, code=committee["code"], defaults=committee
+        )
+    for work_package in reference_data.WORK_PACKAGES:
+        WorkPackage.objects.update_or_create(
+            programme=programme, number=work_package["number"], defaults=work_package
+        )

@@ -13,13 +13,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from calls.evaluation.conflicts import is_conflicted
-from pepr.core.selectors import committee_codes_of
-from pepr.core.views_common import error_message, requires_any
-
 from governance import selectors
 from governance import services as voting
 from governance.forms import AgendaForm, AttendanceForm, OpenBallotForm, SessionForm, VoteForm
 from governance.models import AgendaItem, VoteChoice
+from pepr.core.selectors import committee_codes_of
+from pepr.core.views_common import error_message, requires_any
 
 MANAGE = "governance.manage_sessions"
 pilot_required = requires_any(MANAGE)

@@ -4,9 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from calls.applications.models import ApplicationStatus
-from pepr.core import audit
-
-from projects.models import FundedProject
+from pepr.core import audit, reference_data
+from projects.models import FundedProject, PriorityProject
 
 
 @transaction.atomic
@@ -25,3 +24,12 @@ def create_from_application(application, *, by):
         audit.record(by, "project.created", project, _("created the project %(acronym)s")
                      % {"acronym": project.acronym}, application_id=application.pk)
     return project
+
+
+@transaction.atomic
+def load_priority_slots(programme):
+    """The slots of the twelve priority projects, three per axis; what staff entered in a slot
+    (acronym, title, coordinator, budget) is never touched."""
+    for axis in programme.axes.all():
+        for position in range(1, reference_data.PRIORITY_PROJECTS_PER_AXIS + 1):
+            PriorityProject.objects.get_or_create(axis=axis, position=position)

@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from pepr.core.views_common import error_message, requires_any
-from projects import services as project_services
+
 from calls.decisions import selectors
 from calls.evaluation.views.access import unconflicted_or_404
+from pepr.core.views_common import error_message, requires_any
+from projects import services as project_services
 
 decider_required = requires_any("projects.create_from_application")
 

@@ -3,8 +3,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from pepr.core.models import CommitteeCode
-from pepr.core.models import Role
+from pepr.core.models import CommitteeCode, Role
 from pepr.core.services import grant_role
 from tests.factories import UserFactory, member_of
 

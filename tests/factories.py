@@ -4,8 +4,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from calls.setup import services as call_services
 from calls.applications.models import Application, Partner
+from calls.setup import services as call_services
 from calls.setup.models import CallKind, StageKind
 from governance.models import Committee, CommitteeMembership
 from pepr.core.models import Axis, Organisation, Programme, User

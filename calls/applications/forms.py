@@ -3,10 +3,9 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from calls.applications.models import AccessLevel, Application, PartnerRole
 from pepr.core.models import Organisation
 from pepr.core.validators import validate_rnsr
-
-from calls.applications.models import AccessLevel, Application, PartnerRole
 
 
 class ApplicationForm(forms.ModelForm):

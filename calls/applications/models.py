@@ -6,9 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pepr.core.validators import validate_rnsr
-
 from calls.setup.models import DocumentRequirement, Stage
+from pepr.core.validators import validate_rnsr
 
 
 class ApplicationStatus(models.TextChoices):

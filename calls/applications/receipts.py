@@ -5,11 +5,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from calls.applications.models import Invitation, SubmittedVersion
 from pepr.core.models import OutboundEmail, User
 from pepr.core.outbox import queue_email
 from pepr.core.pdf import render_pdf
-
-from calls.applications.models import Invitation, SubmittedVersion
 
 
 def receipt_pdf(version, *, language):

@@ -8,13 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.applications import checklist
-from pepr.core import enqueue
 from calls.applications.documents import inspect_pdf
+from calls.applications.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationStatus,
+    Invitation,
+    Partner,
+    PartnerRole,
+    StatusChange,
+    SubmittedVersion,
+)
 from calls.applications.workflow import allows, perform
-from calls.applications.models import (Application, ApplicationDocument, ApplicationStatus,
-                                       Invitation, Partner, PartnerRole, StatusChange,
-                                       SubmittedVersion)
 from calls.setup.models import Stage, StageKind
+from pepr.core import enqueue
 
 S = ApplicationStatus
 DRAFT_FIELDS = ["title", "acronym", "axis", "summary_fr", "summary_en", "keywords",

@@ -14,10 +14,18 @@ from django.views.decorators.http import require_POST
 from calls.applications import selectors, workflow
 from calls.applications import services as submission
 from calls.applications.checklist import checklist
-from calls.applications.forms import (ApplicationForm, DocumentsForm, InvitationForm,
-                                      PartnerFormSet, StartForm, kept_partners, partner_initial)
+from calls.applications.forms import (
+    ApplicationForm,
+    DocumentsForm,
+    InvitationForm,
+    PartnerFormSet,
+    StartForm,
+    kept_partners,
+    partner_initial,
+)
 from calls.applications.models import ApplicationStatus
 from calls.applications.workflow import status_for_applicant
+
 # The applicant's pages read outcomes (announced decisions, reviewers' comments) from decisions.
 from calls.decisions import selectors as decision_selectors
 from calls.setup.models import Stage

@@ -5,9 +5,9 @@ from django.db.models import Prefetch
 from calls.applications.models import Application
 from calls.applications.rules import is_applicant_side
 from calls.applications.workflow import DECIDED, DECISION_ORDER, status_for_applicant
-from calls.evaluation.selectors import comments_for_applicant
 from calls.decisions.models import Decision, DecisionLetter, LetterStatus
 from calls.evaluation.conflicts import conflicted_with
+from calls.evaluation.selectors import comments_for_applicant
 
 
 def decision_page_application(pk):

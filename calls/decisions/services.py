@@ -7,8 +7,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calls.applications.models import Application
-from calls.applications.workflow import (FINAL_OUTCOMES, OUTCOME_ACTIONS, STAGE_OUTCOMES,
-                                         announce, perform)
+from calls.applications.workflow import (
+    FINAL_OUTCOMES,
+    OUTCOME_ACTIONS,
+    STAGE_OUTCOMES,
+    announce,
+    perform,
+)
 from calls.decisions import workflow as letter_workflow
 from calls.decisions.models import Decision, DecisionLetter, LetterStatus
 from calls.evaluation.conflicts import conflicted_with, is_conflicted

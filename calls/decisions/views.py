@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from pepr.core.views_common import error_message, requires_any
-from calls.decisions import services as decisions
-from calls.decisions import selectors
-from calls.evaluation import selectors as review_selectors
-from calls.decisions.forms import DecisionForm, LetterForm, outcomes_for
+
 from calls.applications.models import ApplicationStatus
+from calls.decisions import selectors
+from calls.decisions import services as decisions
+from calls.decisions.forms import DecisionForm, LetterForm, outcomes_for
 from calls.decisions.models import LetterStatus
+from calls.evaluation import selectors as review_selectors
 from calls.evaluation.views.access import stage_or_404, unconflicted_or_404
+from pepr.core.views_common import error_message, requires_any
 
 pilot_required = requires_any("calls.manage_evaluation")
 # The Comité Directeur validates funding on the same page as the pilots' decisions.

@@ -5,7 +5,7 @@ from django.db.models import Exists, Func, OuterRef, Q, Value
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
-from calls.applications.models import Invitation, Partner
+from calls.applications.models import Application, Invitation, Partner
 from calls.evaluation.models import Conflict
 from pepr.core.models import User
 
@@ -75,3 +75,10 @@ def conflicted_with(user):
             .annotate(lab=_normalized("laboratory")).filter(lab=laboratory)
         ))
     return condition
+
+
+def not_conflicted(user):
+    """A filter on rows with an `application` foreign key: leaves out the applications `user` is
+    conflicted with, tested row by row (NOT EXISTS) so that a page reads only its own rows."""
+    return ~Exists(
+        Application.objects.filter(conflicted_with(user), pk=OuterRef("application_id")))

@@ -4,8 +4,8 @@ calls.decisions."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from calls.evaluation.services import SCALE_VALUES
 from calls.evaluation.models import Recommendation, ReviewerRole
+from calls.evaluation.services import SCALE_VALUES
 from calls.setup.models import ReviewScale
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from calls.applications.models import Application, ApplicationStatus
 from calls.evaluation.conflicts import detected_conflict
 from calls.evaluation.models import Assignment, Conflict, ExpertProfile
+from pepr.core.models import CommitteeCode, Role, User
 
 
 def suggest(stage, reviewers, *, applications=None, limit=None):
@@ -66,14 +67,8 @@ def suggest(stage, reviewers, *, applications=None, limit=None):
 
 def reviewer_pool():
     """Everyone who may be asked to review: external experts and CCS members."""
-    from django.contrib.auth import get_user_model
-
-    from pepr.core.models import Role
-
-    from pepr.core.models import CommitteeCode
-
     # Rapporteurs come from the CCS; the pilots and the Comité Directeur decide, they don't review.
-    return get_user_model().objects.filter(
+    return User.objects.filter(
         Q(groups__name=Role.REVIEWER) | Q(committee_memberships__committee__code=CommitteeCode.CCS),
         is_active=True,
     ).distinct().select_related("organisation").order_by("last_name", "first_name")

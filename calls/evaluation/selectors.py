@@ -2,18 +2,32 @@
 letter and audit lists. Every list is a queryset paged by the caller (LIMIT in SQL) with its
 aggregates computed in the database, and every pilot list leaves out the applications the reader
 has a conflict of interest with."""
-from django.db.models import (Avg, BooleanField, Case, Count, Exists, F, Max, Min,
-                              OuterRef, Prefetch, Q, Subquery, Value, When, Window)
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
-
-from pepr.core.models import AuditEvent, User
 
 from calls.applications.models import Application, ApplicationStatus
 from calls.applications.workflow import IN_COMPETITION
 from calls.evaluation.conflicts import conflicted_with
 from calls.evaluation.models import Assignment, Conflict, Declaration, Review, ReviewStatus, Score
 from calls.setup.models import Call
+from pepr.core.models import AuditEvent, User
 
 SUBMITTED = ReviewStatus.SUBMITTED
 # Applications the pilots' progress page follows: everything sent, whatever was decided since.

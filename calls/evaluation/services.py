@@ -11,13 +11,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pepr.core import audit
-
 from calls.applications.models import ApplicationStatus
 from calls.evaluation.conflicts import detected_conflict, is_conflicted
-from calls.evaluation.models import (Assignment, Conflict, ConflictSource, Declaration,
-                                     ReviewerRole, Review, ReviewStatus, Score)
+from calls.evaluation.models import (
+    Assignment,
+    Conflict,
+    ConflictSource,
+    Declaration,
+    Review,
+    ReviewerRole,
+    ReviewStatus,
+    Score,
+)
 from calls.setup.models import ReviewScale
+from pepr.core import audit
 
 LETTER_POINTS = {"A": 3, "B": 2, "C": 1}
 SCALE_VALUES = {ReviewScale.LETTERS: ["A", "B", "C"],

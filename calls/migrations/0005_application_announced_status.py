@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 # Outcomes in the order they can follow one another (calls.applications.workflow.DECISION_ORDER,
 # copied: a migration does not import the code it outlives).
 DECISION_ORDER = ["selected", "not_selected", "recommended", "not_recommended", "funded",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.setup import services
 from calls.setup.models import Call, DocumentRequirement, Stage, StageKind
-from calls.templatetags.calls_tags import PARIS, paris
+from pepr.core.paris import PARIS, paris
 
 # Tuples: the inline formset appends its foreign key to a form's Meta.fields when it is a list.
 CALL_FIELDS = ("kind", "code", "title_fr", "title_en", "summary_fr", "summary_en", "text_fr",

@@ -1,6 +1,7 @@
 """TODO docstring (from calls.applications.selectors)."""
 from django.db.models import Max, Min, Prefetch
 from django.utils import timezone
+
 from calls.setup.models import Call, Stage
 
 

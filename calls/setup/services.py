@@ -7,11 +7,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pepr.core.selectors import current_programme
-
 from calls.setup import defaults
 from calls.setup.models import Call, CallKind, Criterion, DocumentRequirement, Stage
-from calls.templatetags.calls_tags import paris
+from pepr.core.paris import paris
+from pepr.core.selectors import current_programme
 
 
 @transaction.atomic

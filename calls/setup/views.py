@@ -6,12 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from pepr.core.selectors import current_programme
-from pepr.core.views_common import requires_any
-
 from calls.setup import selectors, services
 from calls.setup.forms import CallForm, RequirementFormSet, StageFormSet
 from calls.setup.models import Call, Stage
+from pepr.core.selectors import current_programme
+from pepr.core.views_common import requires_any
 
 
 def home(request):

@@ -1,21 +1,12 @@
-"""Template helpers for calls: deadlines in Paris time and the state of a stage."""
-from zoneinfo import ZoneInfo
-
+"""Template helpers for calls: deadlines in Paris time, the state of a stage, and the status an
+application's team may read."""
 from django import template
-from django.utils import formats, timezone
 
 from calls.applications.workflow import status_for_applicant
+from pepr.core import paris as paris_time
 
 register = template.Library()
-PARIS = ZoneInfo("Europe/Paris")
-
-
-@register.filter
-def paris(value):
-    """Deadlines are legal times in Paris, whatever the viewer's time zone."""
-    if not value:
-        return ""
-    return formats.date_format(timezone.localtime(value, PARIS), "DATETIME_FORMAT")
+register.filter("paris", paris_time.paris)
 
 
 @register.simple_tag

@@ -3,9 +3,9 @@ database annotations, so that no serializer runs a query of its own."""
 from rest_framework import serializers
 
 from calls.applications.models import Application, ApplicationStatus
-from calls.setup.models import Call, Stage
-from calls.decisions.models import Decision
 from calls.applications.workflow import DECIDED
+from calls.decisions.models import Decision
+from calls.setup.models import Call, Stage
 from projects.models import FundedProject, PriorityProject
 
 

@@ -12,29 +12,42 @@ Every list is paged by cursor (`next` and `previous` links, 100 rows a page, `?p
 queries per page whatever the size of the table. Applications the reader has a conflict of
 interest with are left out, as in the portal's pages and exports.
 """
-from django.db.models import (Avg, Count, DecimalField, IntegerField, Max, Min, OuterRef,
-                              Prefetch, Subquery, Value)
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
-from drf_spectacular.renderers import (OpenApiJsonRenderer, OpenApiJsonRenderer2,
-                                       OpenApiYamlRenderer, OpenApiYamlRenderer2)
+from django.utils.translation import gettext as _
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from django.utils.translation import gettext as _
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 
-from calls.evaluation.selectors import visible_applications
 from calls.applications.models import ApplicationStatus
-from calls.evaluation.models import Assignment, Review, ReviewStatus
-from calls.setup.models import Call, Stage
 from calls.decisions.models import Decision
-from pepr.exports.tables import not_conflicted
-from projects.models import FundedProject, PriorityProject
-
+from calls.evaluation.conflicts import not_conflicted
+from calls.evaluation.models import Assignment, Review, ReviewStatus
+from calls.evaluation.selectors import visible_applications
+from calls.setup.models import Call, Stage
 from pepr.api import serializers
 from pepr.api.permissions import ReadsDashboards
+from projects.models import FundedProject, PriorityProject
 
 
 class ByIdCursor(CursorPagination):

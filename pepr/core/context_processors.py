@@ -2,19 +2,18 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from pepr.core.rules import is_ccs_member, is_committee_member, is_reviewer
+
 
 def _menus(user):
     """Which role menus to show; two small EXISTS queries at most, only when a page asks."""
     if not user.is_authenticated:
         return {}
-    from calls.evaluation.models import Assignment
-    from pepr.core.rules import is_ccs_member, is_committee_member, is_reviewer
-
     committee = is_committee_member(user)
     return {
         # Reviewers are external experts and CCS rapporteurs (calls.evaluation.matching.reviewer_pool).
         "reviews": is_ccs_member(user) or is_reviewer(user)
-        or Assignment.objects.filter(reviewer=user).exists(),
+        or user.assignments.exists(),
         "committees": committee,
         "evaluation": user.has_perm("calls.manage_evaluation"),
         "dashboards": user.has_perm("pepr.view_dashboard"),

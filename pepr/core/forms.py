@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from pepr.core.models import Organisation, User
+from pepr.core.services import affiliation_locked, update_profile
 
 
 class SignupProfileForm(forms.Form):
@@ -18,8 +19,6 @@ class SignupProfileForm(forms.Form):
     laboratory = forms.CharField(label=_("Laboratory"), max_length=255, required=False)
 
     def signup(self, request, user):
-        from pepr.core.services import update_profile
-
         update_profile(user, changed_fields=["organisation", "laboratory"],
                        **self.cleaned_data)
 
@@ -33,8 +32,6 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from pepr.core.services import affiliation_locked
-
         if self.instance.pk and affiliation_locked(self.instance):
             # Organisation and laboratory decide conflicts of interest: someone who evaluates
             # or sits on a committee cannot change them alone.

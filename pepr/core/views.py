@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-
 from pepr.core import health, services
 from pepr.core.forms import LanguageForm, ProfileForm
 

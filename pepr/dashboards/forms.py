@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.setup.models import Call, Stage
 from governance.models import Committee
-
 from pepr.core.models import Axis
 
 

@@ -32,22 +32,32 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.db.models import (Case, Count, DecimalField, F, Max, OuterRef, Q, Subquery, Sum,
-                              Value, When)
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractYear, Floor, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calls.applications.workflow import IN_COMPETITION, RETAINED, SUCCESSES
 from calls.applications.models import Application, ApplicationStatus
+from calls.applications.workflow import IN_COMPETITION, RETAINED, SUCCESSES
 from calls.evaluation.models import Assignment, Review, ReviewStatus
 from calls.setup.models import Call, CallKind, ReviewScale, Stage
 from governance.models import AgendaItem, BallotResult, BallotStatus
+from pepr.core.paris import PARIS
 from projects.models import FundedProject, PriorityProject, ProjectReport
 
-PARIS = ZoneInfo("Europe/Paris")
 S = ApplicationStatus
 # The bins of the score histogram on each review scale: (lowest, highest, width); the last bin
 # holds its upper edge.

@@ -15,14 +15,13 @@ from django.views.decorators.http import require_GET
 
 from calls.applications.models import ApplicationStatus
 from calls.setup.models import CallKind, ReviewScale
-from pepr.core.models import CommitteeCode
 from governance.models import Committee
-
 from pepr.core import charts
-from pepr.dashboards import selectors as dashboards
-from pepr.dashboards.forms import AxisFilterForm, CallDashboardForm
+from pepr.core.models import CommitteeCode
 from pepr.core.selectors import committee_codes_of, current_programme
 from pepr.core.views_common import requires_any
+from pepr.dashboards import selectors as dashboards
+from pepr.dashboards.forms import AxisFilterForm, CallDashboardForm
 
 PAGE_SIZE = 25
 # Committees whose members, without being programme staff, get the restricted call dashboard.

@@ -12,19 +12,24 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from calls.setup import services as call_services
-from calls.applications.models import (Application, ApplicationStatus, Partner, PartnerRole,
-                                       StatusChange, SubmittedVersion)
-from calls.evaluation.models import Assignment
-from calls.setup.models import Call, CallKind, Stage, StageKind
+from calls.applications.models import (
+    Application,
+    ApplicationStatus,
+    Partner,
+    PartnerRole,
+    StatusChange,
+    SubmittedVersion,
+)
 from calls.decisions.models import Decision
-from pepr.core.models import CommitteeCode
+from calls.evaluation.models import Assignment
+from calls.setup import services as call_services
+from calls.setup.models import Call, CallKind, Stage, StageKind
 from governance.models import Committee, CommitteeMembership, MembershipRole, Session, Vote
-from projects.models import PriorityProject
-
-from pepr.demo import evaluation as demo_evaluation
 from pepr.core import services
-from pepr.core.models import Axis, Organisation, OrganisationKind, Role, User
+from pepr.core.models import Axis, CommitteeCode, Organisation, OrganisationKind, Role, User
+from pepr.demo import evaluation as demo_evaluation
+from pepr.reference import load_reference_data
+from projects.models import PriorityProject
 
 DEMO_DOMAIN = "demo.pepr-bbti.fr"
 DEMO_PASSWORD = "demo-pepr-bbti"
@@ -93,7 +98,7 @@ def remove_demo():
 def seed(*, applications=60, reviewers=12, seed_value=2024):
     """Replace any previous demo data by a new demo programme of the given size."""
     rng = random.Random(seed_value)
-    programme = services.load_reference_data()
+    programme = load_reference_data()
     remove_demo()
     password = make_password(DEMO_PASSWORD)
     organisations = Organisation.objects.bulk_create(

@@ -6,13 +6,19 @@ from decimal import Decimal
 from django.utils import timezone
 
 from calls.applications.models import Application, ApplicationStatus, StatusChange
-from calls.evaluation.models import (Assignment, Declaration, Review, ReviewerRole, ReviewStatus,
-                                     Score)
 from calls.decisions.models import Decision
+from calls.evaluation.models import (
+    Assignment,
+    Declaration,
+    Review,
+    ReviewerRole,
+    ReviewStatus,
+    Score,
+)
 from calls.setup.models import StageKind
 from governance import services as voting
-from pepr.core.models import CommitteeCode
 from governance.models import Committee
+from pepr.core.models import CommitteeCode
 
 BATCH = 1000
 LETTERS = {"A": 3, "B": 2, "C": 1}

@@ -31,18 +31,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from calls.evaluation.conflicts import conflicted_with
 from calls.applications.models import Application, Partner
+from calls.decisions.models import Decision
+from calls.evaluation.conflicts import conflicted_with, not_conflicted
 from calls.evaluation.models import Assignment, Score
 from calls.setup.models import Criterion
-from calls.decisions.models import Decision
 from governance.models import AgendaItem
 from projects.models import FundedProject, PriorityProject
 
@@ -171,13 +171,6 @@ def _of_visible_applications(queryset, user, filters):
     if filters.stage_id is not None:
         queryset = queryset.filter(application__stage_id=filters.stage_id)
     return queryset.filter(not_conflicted(user))
-
-
-def not_conflicted(user):
-    """A filter on rows with an `application` foreign key: leaves out the applications `user` is
-    conflicted with, tested row by row (NOT EXISTS) so that a page reads only its own rows."""
-    return ~Exists(
-        Application.objects.filter(conflicted_with(user), pk=OuterRef("application_id")))
 
 
 def _name(first, last):

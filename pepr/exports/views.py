@@ -10,9 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from calls.setup.models import Call, Stage
-
-from pepr.exports.tables import EXPORTS, Filters, csv_stream, xlsx_file
 from pepr.core.views_common import requires_any
+from pepr.exports.tables import EXPORTS, Filters, csv_stream, xlsx_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -3,9 +3,10 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
+from django.db import migrations, models
+
 import pepr.core.models
 import pepr.core.validators
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):

@@ -38,12 +38,11 @@ from django.utils import timezone, translation
 from calls.applications.models import Application, ApplicationStatus
 from calls.evaluation.models import Assignment, Review, ReviewStatus
 from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Vote
-from projects.models import ProjectReport
-
-from pepr.core.models import EmailStatus, OutboundEmail, User
-from pepr.reminders.models import Reminder, ReminderKind
 from pepr.core import enqueue
+from pepr.core.models import EmailStatus, OutboundEmail, User
 from pepr.core.outbox import queue_email
+from pepr.reminders.models import Reminder, ReminderKind
+from projects.models import ProjectReport
 
 BATCH_SIZE = 500
 # An e-mail row still queued this long after it was committed lost its task (the process died

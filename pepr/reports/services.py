@@ -16,10 +16,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from pepr.core.models import Language
-from pepr.reports.models import Report, ReportKind, ReportStatus
+from calls.applications.models import Application
+from calls.evaluation.conflicts import conflicted_with
 from pepr.core import enqueue
+from pepr.core.models import Language
 from pepr.core.pdf import render_pdf
+from pepr.reports.models import Report, ReportKind, ReportStatus
 from pepr.reports.sources import source_of
 
 # Part of every fingerprint: bump it when a template changes what a report shows, so that the
@@ -52,9 +54,6 @@ def audience_of(user, kind, target):
     applications they have a conflict of interest with."""
     if kind != ReportKind.CALL:
         return "", []
-    from calls.evaluation.conflicts import conflicted_with
-    from calls.applications.models import Application
-
     excluded = sorted(Application.objects.filter(stage__call=target)
                       .filter(conflicted_with(user)).values_list("pk", flat=True))
     if not excluded:

@@ -8,7 +8,6 @@ turned into one short text line per application: no model instance is ever built
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
@@ -16,22 +15,21 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.applications.models import (Application, ApplicationStatus, StatusChange,
-                                       SubmittedVersion)
+from calls.applications.models import Application, ApplicationStatus, StatusChange, SubmittedVersion
+from calls.applications.workflow import NOT_IN_COMPETITION, status_for_applicant
+from calls.decisions.models import Decision
+from calls.decisions.selectors import applicant_timeline
 from calls.evaluation.models import Assignment, Review, ReviewStatus
 from calls.setup.models import Call, ReviewScale
-from calls.decisions.models import Decision
-from calls.applications.workflow import NOT_IN_COMPETITION, status_for_applicant
-from calls.decisions.selectors import applicant_timeline
 from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Session, Vote
-from projects.models import FundedProject, ProjectReport
-
 from pepr.core import charts
 from pepr.core.models import Axis
+from pepr.core.paris import PARIS
 from pepr.reports.models import ReportKind
+from projects.models import FundedProject, ProjectReport
 
 S = ApplicationStatus
-PARIS = ZoneInfo("Europe/Paris")
+
 # The bins of the mean-score histogram on each review scale: (lowest, highest, width).
 SCORE_BINS = {ReviewScale.LETTERS: (Decimal("1"), Decimal("3"), Decimal("0.25")),
               ReviewScale.POINTS: (Decimal("0"), Decimal("5"), Decimal("0.5"))}

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from calls.applications import services as submission
-from calls.applications.models import (Application, ApplicationStatus, StatusChange,
-                                       SubmittedVersion)
+from calls.applications.models import Application, ApplicationStatus, StatusChange, SubmittedVersion
 from tests.calls.helpers import complete
 from tests.concurrency import in_thread
 from tests.factories import make_call

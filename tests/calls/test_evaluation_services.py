@@ -3,19 +3,18 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from calls.decisions import services as decisions
-from calls.evaluation import services as evaluation
 from calls.applications import services as submission
 from calls.applications.models import ApplicationStatus
+from calls.decisions import selectors as decision_selectors
+from calls.decisions import services as decisions
+from calls.evaluation import conflicts, matching
+from calls.evaluation import services as evaluation
 from calls.evaluation.models import Assignment, Conflict, ExpertProfile, ReviewStatus
 from calls.setup.models import StageKind
-from pepr.core.models import CommitteeCode
-from pepr.core.models import AuditEvent, Axis
+from pepr.core.models import AuditEvent, Axis, CommitteeCode
 from projects import services as project_services
 from tests.calls.helpers import complete
 from tests.factories import UserFactory, make_call, member_of
-from calls.evaluation import conflicts, matching
-from calls.decisions import selectors as decision_selectors
 
 
 @pytest.fixture

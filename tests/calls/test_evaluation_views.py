@@ -12,21 +12,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.decisions import services as decisions
-from calls.evaluation import services as evaluation
 from calls.applications import services as submission
-from calls.evaluation.conflicts import conflicted_with
 from calls.applications.models import Application, ApplicationStatus
-from calls.evaluation.models import Assignment, Conflict, Declaration, ReviewStatus
+from calls.decisions import services as decisions
 from calls.decisions.models import DecisionLetter
+from calls.evaluation import conflicts
+from calls.evaluation import services as evaluation
+from calls.evaluation.conflicts import conflicted_with
+from calls.evaluation.models import Assignment, Conflict, Declaration, ReviewStatus
 from calls.setup.models import Stage, StageKind
-from pepr.core.models import CommitteeCode
-from pepr.core.models import AuditEvent, Role
+from pepr.core.models import AuditEvent, CommitteeCode, Role
 from pepr.core.services import grant_role
 from projects.models import FundedProject
 from tests.calls.helpers import complete
 from tests.factories import OrganisationFactory, UserFactory, make_call, member_of
-from calls.evaluation import conflicts
 
 LOGIN = "/accounts/login/"
 
@@ -251,7 +250,7 @@ def test_my_reviews_lists_assignments_with_due_date_late_flag_and_declarations(
     assert "External expert" in html and "Not started" in html and "Late" in html
     assert "Not signed" in html
     assert reverse("evaluation:declaration", args=[application.stage.call_id]) in html
-    from calls.templatetags.calls_tags import paris
+    from pepr.core.paris import paris
     assert paris(due) in html
     _review(assignment, ["A", "A"])
     html = client.get(reverse("evaluation:my_reviews")).content.decode()

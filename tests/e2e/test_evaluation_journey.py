@@ -10,8 +10,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from calls.applications import services as submission
-from pepr.core.models import CommitteeCode
-from pepr.core.models import Role
+from pepr.core.models import CommitteeCode, Role
 from pepr.core.services import grant_role
 from tests.calls.helpers import complete
 from tests.factories import UserFactory, make_call, member_of

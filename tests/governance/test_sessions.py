@@ -19,8 +19,18 @@ from django.utils import timezone
 from calls.applications import services as submission
 from calls.applications.models import ApplicationStatus
 from governance import services as voting
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    BallotResult,
+    BallotStatus,
+    Committee,
+    Recusal,
+    Session,
+    Vote,
+    VoteChoice,
+)
 from pepr.core.models import CommitteeCode
-from governance.models import AgendaItem, Attendance, BallotResult, BallotStatus, Committee, Recusal, Session, Vote, VoteChoice
 from tests.calls.helpers import complete
 from tests.concurrency import in_thread
 from tests.factories import UserFactory, make_call, member_of

@@ -8,8 +8,8 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 
-from calls.evaluation import services as evaluation
 from calls.applications.models import Application
+from calls.evaluation import services as evaluation
 from pepr.core.models import CommitteeCode
 from tests.factories import ApplicationFactory, UserFactory, make_call, member_of
 from tests.pepr.test_exports import many_applications, review, submitted_application

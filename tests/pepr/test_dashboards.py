@@ -14,18 +14,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from calls.decisions import services as decisions
-from calls.evaluation import services as evaluation
 from calls.applications import services as submission
 from calls.applications.models import ApplicationStatus
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
 from calls.setup.models import CallKind, StageKind
 from governance import services as voting
-from pepr.core.models import CommitteeCode
 from governance.models import Committee
-from pepr.core.models import Axis, Programme
+from pepr.core.models import Axis, CommitteeCode, Programme
 from projects.models import FundedProject, PriorityProject, ProjectReport
-from tests.factories import (ApplicationFactory, OrganisationFactory, UserFactory, make_call,
-                             member_of)
+from tests.factories import (
+    ApplicationFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_call,
+    member_of,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 S = ApplicationStatus

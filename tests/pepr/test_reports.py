@@ -16,15 +16,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from calls.decisions import services as decisions
-from calls.evaluation import services as evaluation
 from calls.applications import services as submission
 from calls.applications.models import ApplicationStatus
+from calls.decisions import services as decisions
+from calls.evaluation import services as evaluation
 from calls.setup.models import StageKind
 from governance import services as voting
-from pepr.core.models import CommitteeCode
 from governance.models import Committee
 from pepr.core import pdf
+from pepr.core.models import CommitteeCode
 from pepr.reports import services as reports
 from pepr.reports.models import Report, ReportStatus
 from pepr.reports.sources import SOURCES

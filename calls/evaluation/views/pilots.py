@@ -16,17 +16,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pepr.core.views_common import error_message, requires_any
-
-from calls.evaluation import services as evaluation
-from calls.evaluation import selectors
-from calls.evaluation.forms import AssignForm, SuggestionForm, pool_choices
-from calls.evaluation.views.reviewers import safe_next
 from calls.applications.models import Application, ApplicationStatus
+from calls.evaluation import matching, selectors
+from calls.evaluation import services as evaluation
+from calls.evaluation.forms import AssignForm, SuggestionForm, pool_choices
 from calls.evaluation.models import Assignment, ReviewerRole
-from calls.setup.models import Stage
 from calls.evaluation.views.access import stage_or_404, unconflicted_or_404
-from calls.evaluation import matching
+from calls.evaluation.views.reviewers import safe_next
+from calls.setup.models import Stage
+from pepr.core.views_common import error_message, requires_any
 
 pilot_required = requires_any("calls.manage_evaluation")
 SUGGESTIONS_SHOWN = 200

@@ -15,15 +15,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
-from calls.evaluation import services as evaluation
-from pepr.core.views_common import error_message
-
-from calls.evaluation import selectors
 from calls.applications import selectors as call_selectors
-from calls.evaluation.forms import ConflictForm, ReviewForm
 from calls.applications.models import ApplicationStatus
-from calls.evaluation.models import ReviewerRole, ReviewStatus
+from calls.evaluation import selectors
+from calls.evaluation import services as evaluation
 from calls.evaluation.conflicts import is_conflicted
+from calls.evaluation.forms import ConflictForm, ReviewForm
+from calls.evaluation.models import ReviewerRole, ReviewStatus
+from pepr.core.views_common import error_message
 
 
 def safe_next(request, default):
