@@ -1,8 +1,10 @@
 """Administration of users and of the programme's reference data."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pepr.core import audit
 from pepr.core.models import AuditEvent, Axis, Organisation, OutboundEmail, Programme, User
 
 
@@ -40,6 +42,23 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name",
                                                  "password1", "password2")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        # Audited like pepr.core.services.update_profile (same action, same data), since conflicts
+        # of interest are detected from the affiliation; the actor here is the staff member.
+        before = _affiliation(User.objects.filter(pk=obj.pk).first()) if change else None
+        super().save_model(request, obj, form, change)
+        after = _affiliation(obj)
+        if before is not None and before != after:
+            audit.record(request.user, "profile.affiliation", obj,
+                         gettext("changed the affiliation of %(email)s") % {"email": obj.email},
+                         before=before, after=after)
+
+
+def _affiliation(user):
+    if user is None:
+        return None
+    return {"organisation": str(user.organisation_id or ""), "laboratory": user.laboratory or ""}
 
 
 class AxisInline(admin.TabularInline):

@@ -81,7 +81,7 @@ def _evaluate_stage(stage, pool, accounts, rng, now):
 
 def _decide(stage, applications, means, accounts, now):
     """Decision rows for the outcomes the demo set, and for the best AAP proposals."""
-    pilot, directeur = accounts["pilot"], accounts["directeur"]
+    pilot, board_member = accounts["pilot"], accounts["directeur"]
     decisions, changes, updates = [], [], []
     ranked = sorted(applications, key=lambda a: -float(sum(means.get(a.pk, [0]))
                                                         / max(len(means.get(a.pk, [])), 1)))
@@ -96,7 +96,7 @@ def _decide(stage, applications, means, accounts, now):
             outcomes = [S.NOT_RECOMMENDED]
         previous = S.SUBMITTED
         for outcome in outcomes:
-            by = directeur if outcome == S.FUNDED else pilot
+            by = board_member if outcome == S.FUNDED else pilot
             decisions.append(Decision(application=application, outcome=outcome, decided_by=by,
                                       decided_at=stage.closes_at, rationale="Démonstration"))
             changes.append(StatusChange(application=application, from_status=previous,
