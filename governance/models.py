@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from calls.applications.models import ApplicationStatus
 from pepr.core.i18n import Localized
 from pepr.core.models import CommitteeCode
 
@@ -182,6 +183,37 @@ class AgendaItem(models.Model):
                 name="closed_ballot_has_result",
             ),
         ]
+
+    # The ballot's state as pages show it. What may happen next is governance.workflow's table
+    # (which imports this module, hence the plain comparisons here).
+    @property
+    def is_pending(self):
+        return self.ballot_status == BallotStatus.PENDING
+
+    @property
+    def is_open(self):
+        return self.ballot_status == BallotStatus.OPEN
+
+    @property
+    def is_closed(self):
+        return self.ballot_status == BallotStatus.CLOSED
+
+    @property
+    def is_funding_motion(self):
+        """The motion the Comité Directeur votes on, and records the decision of itself."""
+        return self.motion == ApplicationStatus.FUNDED
+
+    @property
+    def decision(self):
+        """The latest decision recorded from this ballot, or None. The session page sets it from
+        its prefetch; elsewhere the first read queries it."""
+        if not hasattr(self, "_decision"):
+            self._decision = self.decisions.order_by("-decided_at").first()
+        return self._decision
+
+    @decision.setter
+    def decision(self, value):
+        self._decision = value
 
 
 class VoteChoice(models.TextChoices):

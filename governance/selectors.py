@@ -6,6 +6,7 @@ from django.utils import timezone
 from calls.applications.models import Application, ApplicationStatus
 from calls.decisions.models import Decision
 from calls.evaluation.conflicts import conflicted_with
+from governance import workflow
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -85,10 +86,9 @@ def session_page(session, user, *, with_member_votes):
         item.motion_label = (ApplicationStatus(item.motion).label
                              if item.motion in ApplicationStatus.values else item.motion)
         item.user_recused = user.pk in item.recused_ids
-        item.voting_ended = item.ballot_status == BallotStatus.OPEN and bool(
-            item.closes_at and now >= item.closes_at)
-        # The same rule as voting.eligible_voter_ids, on rows already loaded.
-        item.user_can_vote = (item.ballot_status == BallotStatus.OPEN and not item.voting_ended
+        item.voting_ended = workflow.voting_time_over(item, now)
+        # The rule governance.vote, on rows already loaded.
+        item.user_can_vote = (workflow.allows("vote", item, now=now)
                               and user.pk in present_ids and not item.user_recused)
         item.user_conflicted = item.application_id in conflicted
         if not with_member_votes or item.user_conflicted:

@@ -1,8 +1,9 @@
 """Every write of committee sessions: attendance, agenda, ballots, votes and tallies.
 
 A ballot is opened, members vote (one vote each, changeable until closing), and closing writes the
-tally once. Every vote takes the item's row lock, so no vote lands after the close; database
-triggers refuse any change to a closed ballot (migration 0004).
+tally once; governance.workflow's table says which of these the ballot may take now, and moves
+it. Every vote takes the item's row lock, so no vote lands after the close; database triggers
+refuse any change to a closed ballot (migration 0004).
 """
 import math
 
@@ -16,11 +17,11 @@ from calls.applications.models import ApplicationStatus
 from calls.applications.workflow import OPPOSITE, STAGE_OUTCOMES
 from calls.decisions.services import decide
 from calls.evaluation.conflicts import is_conflicted
+from governance import workflow
 from governance.models import (
     AgendaItem,
     Attendance,
     BallotResult,
-    BallotStatus,
     Committee,
     Recusal,
     Session,
@@ -97,14 +98,11 @@ def _locked(item):
 def open_ballot(item, *, by, closes_at=None):
     """Open the vote; present members with a conflict of interest are recused now."""
     item = _locked(item)
-    if item.ballot_status != BallotStatus.PENDING:
-        raise ValidationError(_("This ballot was already opened."), code="opened")
+    workflow.check(item, "open")
     if closes_at and closes_at <= timezone.now():
         raise ValidationError(_("The closing time must be in the future."), code="past")
     _recuse_conflicted(item)
-    item.ballot_status, item.opened_at, item.closes_at = (
-        BallotStatus.OPEN, timezone.now(), closes_at)
-    item.save(update_fields=["ballot_status", "opened_at", "closes_at"])
+    workflow.perform(item, "open", closes_at=closes_at)
     audit.record(by, "ballot.opened", item, _("opened the ballot on %(ref)s")
                  % {"ref": item.application.reference}, application_id=item.application_id)
     return item
@@ -130,12 +128,7 @@ def eligible_voter_ids(item):
 @transaction.atomic
 def cast_vote(item, *, voter, choice):
     item = _locked(item)
-    if item.ballot_status == BallotStatus.PENDING:
-        raise ValidationError(_("This ballot is not open yet."), code="not_open")
-    if item.ballot_status != BallotStatus.OPEN or (
-            item.closes_at and timezone.now() >= item.closes_at):
-        raise ValidationError(_("This ballot is closed: your vote was not recorded."),
-                              code="closed")
+    workflow.perform(item, "vote")
     # Only the voter is checked here, to keep the lock short; every present member is checked
     # at opening and again at closing.
     if is_conflicted(item.application, voter):
@@ -170,20 +163,14 @@ def tally(item, eligible_count, votes):
 def close_ballot(item, *, by):
     """Write the tally once; later votes find the row closed under the same lock."""
     item = _locked(item)
-    if item.ballot_status != BallotStatus.OPEN:
-        raise ValidationError(_("Only an open ballot can be closed."), code="not_open")
+    workflow.check(item, "close")
     _recuse_conflicted(item)
     eligible = eligible_voter_ids(item)
     votes = list(item.votes.filter(voter_id__in=eligible).values_list("choice", flat=True))
     counts, result = tally(item, len(eligible), votes)
-    item.eligible = len(eligible)
-    item.votes_for = counts[VoteChoice.FOR]
-    item.votes_against = counts[VoteChoice.AGAINST]
-    item.abstentions = counts[VoteChoice.ABSTAIN]
-    item.result = result
-    item.ballot_status, item.closed_at = BallotStatus.CLOSED, timezone.now()
-    item.save(update_fields=["eligible", "votes_for", "votes_against", "abstentions", "result",
-                             "ballot_status", "closed_at"])
+    workflow.perform(item, "close", eligible=len(eligible), votes_for=counts[VoteChoice.FOR],
+                     votes_against=counts[VoteChoice.AGAINST],
+                     abstentions=counts[VoteChoice.ABSTAIN], result=result)
     audit.record(by, "ballot.closed", item,
                  _("closed the ballot on %(ref)s: %(for)d for, %(against)d against, "
                    "%(abstain)d abstentions, %(result)s")
@@ -197,7 +184,8 @@ def close_ballot(item, *, by):
 def close_due_ballots():
     """Close the ballots whose closing time has passed (run by Celery beat)."""
     closed = 0
-    for item in AgendaItem.objects.filter(ballot_status=BallotStatus.OPEN,
+    closable, _target = workflow.TRANSITIONS["close"]
+    for item in AgendaItem.objects.filter(ballot_status__in=closable,
                                           closes_at__lte=timezone.now()):
         try:
             close_ballot(item, by=None)
@@ -207,11 +195,13 @@ def close_due_ballots():
     return closed
 
 
+@transaction.atomic
 def decide_from_ballot(item, *, by):
-    """The closed ballot's result becomes the decision: the motion if adopted, its opposite if
-    rejected; without quorum nothing is decided."""
-    if item.ballot_status != BallotStatus.CLOSED:
-        raise ValidationError(_("Close the ballot before recording its decision."), code="open")
+    """The closed ballot's result becomes the decision, once: the motion if adopted, its
+    opposite if rejected; without quorum nothing is decided. The item's lock makes a second
+    pilot wait, then find the decision recorded."""
+    item = _locked(item)
+    workflow.perform(item, "record_decision")
     if item.result == BallotResult.NO_QUORUM:
         raise ValidationError(_("The quorum was not reached: vote again in another session."),
                               code="no_quorum")

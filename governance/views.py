@@ -1,5 +1,6 @@
 """Pages of committee sessions: the list, a new session, one session with its attendance, agenda,
-ballots and votes. Every write goes through governance.voting or calls.decisions."""
+ballots and votes. Every write goes through governance.services or calls.decisions; what a
+page offers on a ballot is asked of governance.rules, which read governance.workflow's table."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from rules import has_perm as rule_allows
 
 from calls.evaluation.conflicts import is_conflicted
 from governance import selectors
@@ -89,11 +91,21 @@ def session_create(request):
                   status=400 if form.is_bound else 200)
 
 
+def _offer_actions(user, items):
+    """What the page offers on each item: the rules of governance.rules, role and ballot's table
+    together. The rules themselves, not user.has_perm, which grants a superuser everything
+    whatever the state of the ballot."""
+    for item in items:
+        item.can_open = rule_allows("governance.open_ballot", user, item)
+        item.can_close = rule_allows("governance.close_ballot", user, item)
+        item.can_record_decision = rule_allows("governance.record_decision", user, item)
+
+
 def _render_session(request, session, *, attendance_form=None, agenda_form=None, status=200):
     manage = request.user.has_perm(MANAGE)
     page = selectors.session_page(session, request.user, with_member_votes=manage)
+    _offer_actions(request.user, page["items"])
     context = {"session": session, "manage": manage, **page,
-               "validates_funding": request.user.has_perm("calls.validate_funding"),
                "vote_choices": VoteChoice.choices}
     if manage:
         context["attendance_form"] = attendance_form or AttendanceForm(

@@ -50,3 +50,9 @@ class DecisionLetter(models.Model):
     class Meta:
         verbose_name = _("decision letter")
         verbose_name_plural = _("decision letters")
+
+    @property
+    def is_sent(self):
+        # What may happen to a letter is calls.decisions.workflow's table, which imports this
+        # module: the state is read here with the constant.
+        return self.status == LetterStatus.SENT

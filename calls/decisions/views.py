@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from calls.applications.models import ApplicationStatus
 from calls.decisions import selectors
 from calls.decisions import services as decisions
+from calls.decisions import workflow as letter_workflow
 from calls.decisions.forms import DecisionForm, LetterForm, outcomes_for
-from calls.decisions.models import LetterStatus
 from calls.evaluation import selectors as review_selectors
 from calls.evaluation.views.access import stage_or_404, unconflicted_or_404
 from pepr.core.views_common import error_message, requires_any
@@ -107,7 +107,7 @@ def letter(request, pk):
     if letter is None:
         raise Http404
     application = unconflicted_or_404(letter.decision.application, request.user)
-    editable = letter.status == LetterStatus.DRAFT
+    editable = letter_workflow.allows("edit", letter)
     form = LetterForm(request.POST if request.method == "POST" and editable else None,
                       initial={"subject": letter.subject, "body": letter.body})
     if request.method == "POST" and not editable:

@@ -96,6 +96,12 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
 
+    @property
+    def is_submitted(self):
+        # What may happen to a review is calls.evaluation.workflow's table, which imports this
+        # module: the state is read here with the constant.
+        return self.status == ReviewStatus.SUBMITTED
+
 
 class Score(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")

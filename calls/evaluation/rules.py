@@ -1,9 +1,12 @@
 """Who reads and evaluates an application: programme staff, its reviewers and the committees
 that have it on an agenda. A person with a conflict of interest on an application never reaches
-it, staff included."""
+it, staff included. Who may change a review now: its reviewer, while the application is under
+evaluation and the review workflow's table lets it."""
 import rules
 
+from calls.applications.models import ApplicationStatus
 from calls.applications.rules import can_edit, is_invited_viewer
+from calls.evaluation import workflow as review_workflow
 from calls.evaluation.conflicts import is_conflicted as conflicted
 from calls.evaluation.models import ReviewerRole, ReviewStatus
 from pepr.core.rules import is_anr_officer, is_pilot, is_programme_staff
@@ -51,6 +54,29 @@ def identity_hidden(user, application):
     return application.assignments.filter(reviewer=user, role=ReviewerRole.EXTERNAL).exists()
 
 
+@rules.predicate
+def is_its_reviewer(user, assignment):
+    return assignment is not None and assignment.reviewer_id == user.id
+
+
+@rules.predicate
+def is_under_evaluation(user, assignment):
+    return assignment is not None and \
+        assignment.application.status == ApplicationStatus.SUBMITTED
+
+
+def review_allowed(action):
+    """A predicate true when the review workflow's table lets the assignment's review (not
+    started yet: a draft) take `action` now."""
+    @rules.predicate(name=f"review_allows_{action}")
+    def predicate(user, assignment):
+        # A reverse one-to-one without its row raises an AttributeError: not started.
+        return assignment is not None and review_workflow.allows(
+            action, getattr(assignment, "review", None))
+
+    return predicate
+
+
 evaluates = (is_programme_staff | is_evaluating_reviewer | sits_on_its_session) & ~is_conflicted
 
 rules.add_perm("calls.view_application", can_edit | is_invited_viewer | evaluates)
@@ -63,4 +89,7 @@ rules.add_perm("calls.view_reviews", ~is_conflicted & (
     is_programme_staff | sits_on_its_session
     | (is_evaluating_reviewer & (submitted_own_review | others_reviews_open_to_reviewers))))
 rules.add_perm("calls.review", rules.is_authenticated)  # object checks live in the services
+# Asked with rules.has_perm (a superuser's user.has_perm is always true, whatever the state); the
+# services check the same again and say why not.
+rules.add_perm("calls.save_review", is_its_reviewer & is_under_evaluation & review_allowed("save"))
 rules.add_perm("calls.read_audit", is_pilot | is_anr_officer | rules.is_superuser)

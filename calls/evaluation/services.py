@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.applications.models import ApplicationStatus
+from calls.evaluation import workflow
 from calls.evaluation.conflicts import detected_conflict, is_conflicted
 from calls.evaluation.models import (
     Assignment,
@@ -20,7 +21,6 @@ from calls.evaluation.models import (
     Declaration,
     Review,
     ReviewerRole,
-    ReviewStatus,
     Score,
 )
 from calls.setup.models import ReviewScale
@@ -112,7 +112,8 @@ def assign_many(pairs, *, by, role=ReviewerRole.EXTERNAL):
 
 @transaction.atomic
 def unassign(assignment, *, by):
-    if hasattr(assignment, "review") and assignment.review.status == ReviewStatus.SUBMITTED:
+    review = getattr(assignment, "review", None)  # None: not started
+    if review is not None and review.is_submitted:
         raise ValidationError(_("A submitted review cannot be withdrawn from its reviewer."),
                               code="reviewed")
     audit.record(by, "assignment.removed", assignment,
@@ -135,11 +136,11 @@ def _ensure_may_review(assignment, user):
         raise PermissionDenied(_("You have a conflict of interest with this application."))
 
 
-def _review_of(assignment):
+def _review_of(assignment, action):
+    """The assignment's review, locked (created as a draft if not started), once the review
+    workflow lets it take `action`."""
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-    if review.status == ReviewStatus.SUBMITTED:
-        raise ValidationError(_("This review is submitted and can no longer change."),
-                              code="submitted")
+    workflow.check(review, action)
     return review
 
 
@@ -149,12 +150,10 @@ def save_review(assignment, *, by, scores, recommendation="", comment_for_commit
     """Save a draft review. `scores` maps criterion ids to (value, comment); empty values are
     allowed in a draft."""
     _ensure_may_review(assignment, by)
-    review = _review_of(assignment)
-    review.recommendation = recommendation
-    review.comment_for_committee = comment_for_committee
-    review.comment_for_applicant = comment_for_applicant
-    review.save(update_fields=["recommendation", "comment_for_committee",
-                               "comment_for_applicant", "updated_at"])
+    review = workflow.perform(_review_of(assignment, "save"), "save",
+                              recommendation=recommendation,
+                              comment_for_committee=comment_for_committee,
+                              comment_for_applicant=comment_for_applicant)
     scale = assignment.application.stage.review_scale
     allowed = SCALE_VALUES[scale]
     for criterion in assignment.application.stage.criteria.all():
@@ -173,7 +172,7 @@ def save_review(assignment, *, by, scores, recommendation="", comment_for_commit
 @transaction.atomic
 def submit_review(assignment, *, by):
     _ensure_may_review(assignment, by)
-    review = _review_of(assignment)
+    review = _review_of(assignment, "submit")
     criteria = list(assignment.application.stage.criteria.all())
     scores = list(review.scores.all())
     missing = [c.title for c in criteria if c.pk not in {s.criterion_id for s in scores}]
@@ -181,10 +180,8 @@ def submit_review(assignment, *, by):
         labels = missing + ([] if review.recommendation else [_("overall recommendation")])
         raise ValidationError(_("The review is incomplete: %(missing)s.")
                               % {"missing": ", ".join(labels)}, code="incomplete")
-    review.mean_points = (Decimal(sum(s.points for s in scores)) / len(scores)).quantize(
-        Decimal("0.01"))
-    review.status, review.submitted_at = ReviewStatus.SUBMITTED, timezone.now()
-    review.save(update_fields=["mean_points", "status", "submitted_at", "updated_at"])
+    workflow.perform(review, "submit", mean_points=(
+        Decimal(sum(s.points for s in scores)) / len(scores)).quantize(Decimal("0.01")))
     audit.record(by, "review.submitted", review,
                  _("submitted a review of %(ref)s (mean %(mean)s)")
                  % {"ref": assignment.application.reference, "mean": review.mean_points},

@@ -52,3 +52,16 @@ class Report(models.Model):
                 fields=["kind", "target_type", "target_id", "language", "audience"],
                 name="one_report_per_target_language_and_audience"),
         ]
+
+    # The build's state, for the pages; pepr.reports.services moves it.
+    @property
+    def is_pending(self):
+        return self.status == ReportStatus.PENDING
+
+    @property
+    def is_ready(self):
+        return self.status == ReportStatus.READY
+
+    @property
+    def is_failed(self):
+        return self.status == ReportStatus.FAILED

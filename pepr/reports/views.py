@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pepr.reports import services as reports
-from pepr.reports.models import Report, ReportStatus
+from pepr.reports.models import Report
 from pepr.reports.sources import SOURCES
 
 # htmx stops polling an element when the response has this status (https://htmx.org/docs/#polling).
@@ -51,7 +51,7 @@ def status(request, report_id):
     report, target = _readable(request, report_id)
     context = {"report": report, "target": target, "kind": report.kind,
                "target_id": report.target_id,
-               "pending": report.status == ReportStatus.PENDING,
+               "pending": report.is_pending,
                "stale": reports.is_stale(report, timezone.now())}
     if request.htmx:
         response = render(request, "reports/_status.html", context)
@@ -66,7 +66,7 @@ def status(request, report_id):
 @never_cache
 def download(request, report_id):
     report, target = _readable(request, report_id)
-    if report.status != ReportStatus.READY or not reports.has_file(report):
+    if not report.is_ready or not reports.has_file(report):
         raise Http404  # being rebuilt, failed, or its file was removed: the status page says
     return FileResponse(report.file.open("rb"), as_attachment=True,
                         filename=reports.download_name(report, target),

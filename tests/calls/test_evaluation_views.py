@@ -554,6 +554,10 @@ def test_funding_is_validated_by_the_comite_directeur_only(client, coordinator, 
 
 # --- Letters ---
 
+def _letter_row(html, letter):
+    return html.split(f'id="letter-{letter.pk}"')[1].split("</tr>")[0]
+
+
 def test_letters_are_drafted_in_the_coordinators_language_edited_and_sent(
         client, application, coordinator, en_pilot, django_capture_on_commit_callbacks):
     coordinator.language = "en"
@@ -572,6 +576,8 @@ def test_letters_are_drafted_in_the_coordinators_language_edited_and_sent(
     response = client.post(edit_url, {"subject": letter.subject,
                                       "body": letter.body + "\nP.S. Apply again"}, follow=True)
     assert "The letter is saved." in _messages(response)
+    assert '<span class="badge text-bg-secondary">Draft</span>' in _letter_row(
+        response.content.decode(), letter)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("decisions:send_letters",
@@ -581,6 +587,8 @@ def test_letters_are_drafted_in_the_coordinators_language_edited_and_sent(
     assert mail.outbox[0].body.endswith("P.S. Apply again")
     letter.refresh_from_db()
     assert letter.status == "sent"
+    assert '<span class="badge text-bg-success">Sent</span>' in _letter_row(
+        client.get(letters_url).content.decode(), letter)
     html = client.get(edit_url).content.decode()
     assert 'name="body"' not in html and "P.S. Apply again" in html
     client.post(edit_url, {"subject": "Changed", "body": "Changed"})

@@ -484,7 +484,7 @@ def test_an_adopted_selection_motion_selects_the_application(client, closed, en_
     html = response.content.decode()
     assert f'id="decision-{item.pk}"' in html and "Record the decision" not in html
     again = client.post(url, follow=True)
-    assert any("cannot go from" in m for m in _messages(again))
+    assert "A decision was already recorded from this ballot." in _messages(again)
     assert item.decisions.count() == 1
 
 

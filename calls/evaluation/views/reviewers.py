@@ -14,14 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from rules import has_perm as rule_allows
 
 from calls.applications import selectors as call_selectors
-from calls.applications.models import ApplicationStatus
 from calls.evaluation import selectors
 from calls.evaluation import services as evaluation
 from calls.evaluation.conflicts import is_conflicted
 from calls.evaluation.forms import ConflictForm, ReviewForm
-from calls.evaluation.models import ReviewerRole, ReviewStatus
+from calls.evaluation.models import ReviewerRole
 from pepr.core.views_common import error_message
 
 
@@ -81,8 +81,8 @@ def review(request, assignment_pk):
         return redirect(f"{url}?{urlencode({'next': request.path})}")
     stage = application.stage
     current = selectors.review_with_scores(assignment)
-    submitted = current is not None and current.status == ReviewStatus.SUBMITTED
-    editable = not submitted and application.status == ApplicationStatus.SUBMITTED
+    submitted = current is not None and current.is_submitted
+    editable = rule_allows("calls.save_review", request.user, assignment)
     criteria = list(stage.criteria.all())
     data = request.POST if request.method == "POST" and editable else None
     form = ReviewForm(data, criteria=criteria, scale=stage.review_scale, review=current)
