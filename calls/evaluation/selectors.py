@@ -1,7 +1,9 @@
 """Reads of the evaluation pages: a reviewer's assignments, the pilots' assignment, progress,
-letter and audit lists. Every list is a queryset paged by the caller (LIMIT in SQL) with its
-aggregates computed in the database, and every pilot list leaves out the applications the reader
-has a conflict of interest with."""
+letter and audit lists, and the one read of the submitted reviews' aggregates (count, mean and
+spread, overall and per criterion) that pages, the API, the PDF reports and the dashboards share.
+Every list is a queryset paged by the caller (LIMIT in SQL) with its aggregates computed in the
+database, and every pilot list leaves out the applications the reader has a conflict of interest
+with."""
 from django.db.models import (
     Avg,
     BooleanField,
@@ -9,6 +11,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -100,18 +103,81 @@ def review_with_scores(assignment):
     return _reviews_with_scores().filter(assignment=assignment).first()
 
 
-# --- Pilot side ---
+# --- Review aggregates: count, mean and spread of the submitted reviews, written once ---
 
-def _review_aggregates(queryset):
-    done = Q(assignments__review__status=SUBMITTED)
-    return queryset.annotate(
-        assigned=Count("assignments", distinct=True),
-        done=Count("assignments__review", filter=done, distinct=True),
-        mean=Avg("assignments__review__mean_points", filter=done),
-        spread=Max("assignments__review__mean_points", filter=done)
-        - Min("assignments__review__mean_points", filter=done),
+REVIEW_AGGREGATES = ("assigned", "done", "mean", "spread")
+_COUNTS = ("assigned", "done")
+
+
+def review_aggregates(to_assignments=""):
+    """The aggregates of the submitted reviews as expressions for `annotate` or `aggregate`:
+    `assigned` (reviewer assignments), `done` (reviews submitted), `mean` (the mean of the
+    submitted reviews' mean scores) and `spread` (their highest minus their lowest mean score).
+
+    `to_assignments` is the path from the rows to their assignments: "assignments__" from
+    applications, "" from assignments. No DISTINCT: the assignments are the only multi-valued
+    join, and an assignment has at most one review."""
+    submitted = Q(**{f"{to_assignments}review__status": SUBMITTED})
+    points = f"{to_assignments}review__mean_points"
+    return {
+        "assigned": Count(f"{to_assignments}pk"),
+        "done": Count(f"{to_assignments}review", filter=submitted),
+        "mean": Avg(points, filter=submitted),
+        "spread": Max(points, filter=submitted) - Min(points, filter=submitted),
+    }
+
+
+def with_review_aggregates(applications, *names, correlated=False):
+    """`applications` annotated with the review aggregates `names` (all of them by default).
+
+    By default one join grouped by application, whose plan does not depend on the planner's
+    statistics: for lists read whole or ranked by mean (progress page, call report). With
+    `correlated`, one subquery per aggregate, run for the rows kept only: for a page read under a
+    LIMIT without a ranking (the API)."""
+    names = names or REVIEW_AGGREGATES
+    if not correlated:
+        expressions = review_aggregates("assignments__")
+        return applications.annotate(**{name: expressions[name] for name in names})
+    expressions = review_aggregates()
+    per_application = (Assignment.objects.filter(application=OuterRef("pk")).order_by()
+                       .values("application"))
+    annotations = {}
+    for name in names:
+        value = Subquery(per_application.annotate(value=expressions[name]).values("value"))
+        annotations[name] = (Coalesce(value, 0, output_field=IntegerField()) if name in _COUNTS
+                             else value)
+    return applications.annotate(**annotations)
+
+
+def review_counts_by_stage(assignments):
+    """{stage id: (assigned, done)} of `assignments`, from one GROUP BY stage."""
+    expressions = review_aggregates()
+    return {stage_id: (assigned, done) for stage_id, assigned, done in (
+        assignments.values_list("application__stage")
+        .annotate(assigned=expressions["assigned"], done=expressions["done"]).order_by())}
+
+
+def criterion_aggregates(applications):
+    """Per application and criterion, over the scores of the submitted reviews: `count`, `mean`,
+    `lowest`, `highest` and `spread` of the points (A=3, B=2, C=1, or 0 to 5), from one GROUP BY;
+    dicts ordered by application, then criterion position."""
+    return (
+        Score.objects.filter(review__status=SUBMITTED,
+                             review__assignment__application__in=applications)
+        .values(application=F("review__assignment__application"),
+                position=F("criterion__position"))
+        .annotate(count=Count("pk"), mean=Avg("points"), lowest=Min("points"),
+                  highest=Max("points"), spread=Max("points") - Min("points"))
+        .order_by("application", "position")
     )
 
+
+def review_summary(application):
+    """The review aggregates of one application, as a dict."""
+    return Assignment.objects.filter(application=application).aggregate(**review_aggregates())
+
+
+# --- Pilot side ---
 
 def assignment_rows(stage, user):
     """The stage's submitted applications the user may handle, with their reviewers (the
@@ -132,7 +198,7 @@ def assignment_rows(stage, user):
 def progress_rows(stage, user):
     """Per application: reviews done, mean and spread of the submitted reviews' mean points and
     the rank by mean (best first, unreviewed last), all computed by the database."""
-    rows = _review_aggregates(
+    rows = with_review_aggregates(
         visible_applications(user).filter(stage=stage, status__in=EVALUATED))
     by_mean = F("mean").desc(nulls_last=True)
     return rows.annotate(rank=Window(Rank(), order_by=by_mean)).order_by(
@@ -150,13 +216,6 @@ def reviewer_rows(stage):
         .annotate(pending=F("load") - F("done"))
         .order_by("last_name", "first_name", "pk")
     )
-
-
-def review_summary(application):
-    done = Q(review__status=SUBMITTED)
-    return Assignment.objects.filter(application=application).aggregate(
-        assigned=Count("pk"), done=Count("pk", filter=done),
-        mean=Avg("review__mean_points", filter=done))
 
 
 def audit_events(user, application_id=None):

@@ -51,9 +51,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ReviewSummarySerializer(serializers.ModelSerializer):
     call_code = serializers.CharField(source="stage.call.code")
     stage_number = serializers.IntegerField(source="stage.number")
+    # The names of calls.evaluation.selectors.review_aggregates, under the API's own names.
     reviews_assigned = serializers.IntegerField(
-        help_text="Reviewers assigned to the application.")
-    reviews_submitted = serializers.IntegerField(help_text="Reviews submitted.")
+        source="assigned", help_text="Reviewers assigned to the application.")
+    reviews_submitted = serializers.IntegerField(source="done", help_text="Reviews submitted.")
     mean = serializers.DecimalField(
         max_digits=4, decimal_places=2, allow_null=True,
         help_text="Mean of the submitted reviews' mean scores (A=3, B=2, C=1, or 0 to 5).")

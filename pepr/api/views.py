@@ -11,39 +11,29 @@ Every list is paged by cursor (`next` and `previous` links, 100 rows a page, `?p
 500), ordered by id so that a client can resume where it stopped, and runs a fixed number of
 queries per page whatever the size of the table. Applications the reader has a conflict of
 interest with are left out, as in the portal's pages and exports.
+
+Filters (`?call=`, `?stage=`, and `?status=` on applications) are the django-filter FilterSets
+the exports use too (calls.setup.filters, calls.applications.filters); an invalid value gets a
+400 whose JSON names the parameter and says what is expected.
 """
-from django.db.models import (
-    Avg,
-    Count,
-    DecimalField,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Prefetch,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
     OpenApiYamlRenderer,
     OpenApiYamlRenderer2,
 )
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 
-from calls.applications.models import ApplicationStatus
+from calls.applications.filters import ApplicationFilter, ApplicationRowsFilter
+from calls.applications.models import Application
+from calls.applications.workflow import IN_COMPETITION
 from calls.decisions.models import Decision
 from calls.evaluation.conflicts import not_conflicted
-from calls.evaluation.models import Assignment, Review, ReviewStatus
-from calls.evaluation.selectors import visible_applications
+from calls.evaluation.selectors import visible_applications, with_review_aggregates
+from calls.setup.filters import CallStageFilter
 from calls.setup.models import Call, Stage
 from pepr.api import serializers
 from pepr.api.permissions import ReadsDashboards
@@ -56,36 +46,15 @@ class ByIdCursor(CursorPagination):
     max_page_size = 500
 
 
-def _number(request, key):
-    raw = request.query_params.get(key, "").strip()
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValidationError({key: _("A positive whole number (an id) is expected.")})
-    return value
-
-
-CALL = OpenApiParameter("call", OpenApiTypes.INT, description="Only this call (its id).")
-STAGE = OpenApiParameter("stage", OpenApiTypes.INT, description="Only this stage (its id).")
-STATUS = OpenApiParameter("status", OpenApiTypes.STR, enum=ApplicationStatus.values,
-                          description="Only applications in this status.")
-
-
 class StaffList(generics.ListAPIView):
+    """A list for programme staff, paged by cursor; its `filterset_class` (django-filter, through
+    the DjangoFilterBackend of the settings) filters it, documents its parameters in the schema,
+    and answers an invalid value with a 400 naming the parameter. The class's empty `queryset`
+    only names the model for the schema, generated offline without a reader (`manage.py
+    spectacular`); `get_queryset` gives the reader's rows."""
+
     permission_classes = [ReadsDashboards]
     pagination_class = ByIdCursor
-
-    def filter_by_stage(self, queryset, prefix=""):
-        call, stage = _number(self.request, "call"), _number(self.request, "stage")
-        if call is not None:
-            queryset = queryset.filter(**{f"{prefix}stage__call_id": call})
-        if stage is not None:
-            queryset = queryset.filter(**{f"{prefix}stage_id": stage})
-        return queryset
 
 
 class CallList(StaffList):
@@ -98,83 +67,58 @@ class CallList(StaffList):
             Prefetch("stages", queryset=Stage.objects.order_by("number")), "axes")
 
 
-@extend_schema(parameters=[CALL, STAGE, STATUS])
 class ApplicationList(StaffList):
     """Letters of intent and full proposals, drafts included."""
 
+    queryset = Application.objects.none()
     serializer_class = serializers.ApplicationSerializer
+    filterset_class = ApplicationFilter
 
     def get_queryset(self):
-        applications = self.filter_by_stage(visible_applications(self.request.user))
-        status = self.request.query_params.get("status", "").strip()
-        if status:
-            if status not in ApplicationStatus.values:
-                raise ValidationError({"status": _("One of: %(values)s.")
-                                       % {"values": ", ".join(ApplicationStatus.values)}})
-            applications = applications.filter(status=status)
-        return applications.select_related("stage__call", "axis", "coordinator__organisation")
+        return visible_applications(self.request.user).select_related(
+            "stage__call", "axis", "coordinator__organisation")
 
 
-def _per_application(queryset, path, aggregate):
-    """A correlated aggregate over `queryset` for the outer application: computed for the rows
-    of the page only, never for the whole table."""
-    return Subquery(queryset.filter(**{path: OuterRef("pk")}).order_by().values(path)
-                    .annotate(value=aggregate).values("value"))
-
-
-@extend_schema(parameters=[CALL, STAGE])
 class ReviewSummaryList(StaffList):
-    """Per application sent for evaluation (drafts left out): reviewers assigned, reviews
+    """Per application in competition (sent and not withdrawn): reviewers assigned, reviews
     submitted, mean and spread of the submitted reviews' mean scores."""
 
+    queryset = Application.objects.none()
     serializer_class = serializers.ReviewSummarySerializer
+    filterset_class = CallStageFilter
 
     def get_queryset(self):
-        submitted = Review.objects.filter(status=ReviewStatus.SUBMITTED)
-        path = "assignment__application"
-        decimal = DecimalField(max_digits=6, decimal_places=2)
-        return (
-            self.filter_by_stage(visible_applications(self.request.user))
-            .exclude(status=ApplicationStatus.DRAFT)
-            .select_related("stage__call")
-            .annotate(
-                reviews_assigned=Coalesce(
-                    _per_application(Assignment.objects.all(), "application", Count("pk")),
-                    Value(0), output_field=IntegerField()),
-                reviews_submitted=Coalesce(
-                    _per_application(submitted, path, Count("pk")), Value(0),
-                    output_field=IntegerField()),
-                mean=_per_application(submitted, path, Avg("mean_points", output_field=decimal)),
-                spread=_per_application(submitted, path, Max("mean_points") - Min("mean_points")),
-            )
-        )
+        applications = (visible_applications(self.request.user)
+                        .filter(status__in=IN_COMPETITION).select_related("stage__call"))
+        # Correlated: the aggregates are computed for the page's rows only.
+        return with_review_aggregates(applications, correlated=True)
 
 
-@extend_schema(parameters=[CALL, STAGE])
 class DecisionList(StaffList):
     """Recorded decisions: stage outcomes and final funding decisions."""
 
+    queryset = Decision.objects.none()
     serializer_class = serializers.DecisionSerializer
+    filterset_class = ApplicationRowsFilter
 
     def get_queryset(self):
         return (
-            self.filter_by_stage(Decision.objects.all(), prefix="application__")
-            .filter(not_conflicted(self.request.user))
+            Decision.objects.filter(not_conflicted(self.request.user))
             .select_related("application__stage__call", "decided_by",
                             "agenda_item__session")
         )
 
 
-@extend_schema(parameters=[CALL, STAGE])
 class FundedProjectList(StaffList):
     """Funded applications followed as projects."""
 
+    queryset = FundedProject.objects.none()
     serializer_class = serializers.FundedProjectSerializer
+    filterset_class = ApplicationRowsFilter
 
     def get_queryset(self):
         return (
-            self.filter_by_stage(FundedProject.objects.all(), prefix="application__")
-            .filter(not_conflicted(self.request.user))
+            FundedProject.objects.filter(not_conflicted(self.request.user))
             .select_related("application__stage__call", "axis", "coordinator__organisation")
         )
 

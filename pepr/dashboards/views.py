@@ -2,12 +2,11 @@
 
 Pages work without JavaScript: every chart is server-drawn SVG (pepr.charts) followed by its
 data as an HTML table, and filters are GET forms whose values stay in the URL. Each page runs a
-fixed number of queries, all aggregates or LIMITed lists (pepr.dashboards).
+fixed number of queries, all aggregates or LIMITed lists (pepr.dashboards.selectors).
 """
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -20,8 +19,10 @@ from pepr.core import charts
 from pepr.core.models import CommitteeCode
 from pepr.core.selectors import committee_codes_of, current_programme
 from pepr.core.views_common import requires_any
-from pepr.dashboards import selectors as dashboards
 from pepr.dashboards.forms import AxisFilterForm, CallDashboardForm
+from pepr.dashboards.selectors import budget as budget_reads
+from pepr.dashboards.selectors import call as call_reads
+from pepr.dashboards.selectors import projects as project_reads
 
 PAGE_SIZE = 25
 # Committees whose members, without being programme staff, get the restricted call dashboard.
@@ -36,54 +37,29 @@ def _percent(value):
     return f"{charts.number(value, 1)} %"
 
 
-@dataclass
-class Pager:
-    """One page of a list whose total is already counted: no COUNT query of its own."""
+class CountedPaginator(Paginator):
+    """Django's Paginator for one of a page's lists whose total the page already counted (one
+    aggregate for several lists): no COUNT query of its own. It also knows the URL parameter that
+    names its page and the page's other parameters, which its links keep."""
 
-    param: str
-    number: int
-    count: int
-    query: str  # the other parameters of the URL, kept by the page links
-    per_page: int = PAGE_SIZE
-
-    @property
-    def num_pages(self):
-        return max(1, -(-self.count // self.per_page))
-
-    @property
-    def offset(self):
-        return (self.number - 1) * self.per_page
-
-    def window(self, queryset):
-        return list(queryset[self.offset:self.offset + self.per_page])
+    def __init__(self, object_list, *, count, request, param, per_page=PAGE_SIZE):
+        super().__init__(object_list, per_page)
+        self._count = count
+        self.param = param
+        others = request.GET.copy()
+        others.pop(param, None)
+        self.query = others.urlencode()
 
     @property
-    def has_previous(self):
-        return self.number > 1
-
-    @property
-    def has_next(self):
-        return self.number < self.num_pages
-
-    @property
-    def previous_page_number(self):
-        return self.number - 1
-
-    @property
-    def next_page_number(self):
-        return self.number + 1
+    def count(self):
+        return self._count
 
 
-def _pager(request, param, count):
-    try:
-        number = max(1, int(request.GET.get(param, 1)))
-    except ValueError:
-        number = 1
-    others = request.GET.copy()
-    others.pop(param, None)
-    pager = Pager(param=param, number=number, count=count, query=others.urlencode())
-    pager.number = min(pager.number, pager.num_pages)
-    return pager
+def _page(request, param, queryset, count):
+    """The page of `queryset` named by ?<param>= (the first for a missing or wrong number, the
+    last past the end), its rows read by one LIMITed query."""
+    return CountedPaginator(queryset, count=count, request=request, param=param).get_page(
+        request.GET.get(param))
 
 
 def _no_programme(request, template):
@@ -100,7 +76,7 @@ def programme(request):
     current = current_programme()
     if current is None:
         return _no_programme(request, "dashboards/programme.html")
-    overview = dashboards.programme_overview(current)
+    overview = budget_reads.programme_overview(current)
     lines = overview["lines"]
     planned_rows = [(line.label, max(line.planned or 0, 0)) for line in lines]
     committed_rows = [(line.label, line.committed) for line in lines
@@ -169,75 +145,134 @@ def call(request):
         return _no_programme(request, "dashboards/call.html")
     full = access == "full"
     data = request.GET.copy()
-    calls = dashboards.calls_of(current)
-    if not full:
-        calls = calls.published()  # a draft call is not the committees' business yet
-    chosen = None
-    if data.get("call", "").isdigit():
-        chosen = calls.filter(pk=data["call"]).first()
-    chosen = chosen or dashboards.default_call(calls)
+    calls, chosen = _chosen_call(current, data, full)
     if chosen is None:
         return render(request, "dashboards/call.html", {"programme": current, "chosen": None,
                                                         "full": full})
-    data["call"] = str(chosen.pk)
-    committees = Committee.objects.filter(programme=current).order_by("pk")
-    if not full:
-        committees = committees.filter(code__in=committee_codes_of(request.user)
-                                       & RESTRICTED_COMMITTEES)
-        committee_list = list(committees)
-        if not committee_list:
-            raise PermissionDenied
-        if not data.get("committee"):
-            data["committee"] = str(committee_list[0].pk)
-    else:
-        committee_list = list(committees)
+    committees, committee_list = _committees(request.user, current, data, full)
     form = CallDashboardForm(data, programme=current, calls=calls, call=chosen,
                              committees=committees, committee_required=not full)
     form.is_valid()
     stage = form.value("stage")
     stages = (stage,) if stage else tuple(chosen.stages.order_by("number"))
-    scope = dashboards.CallScope(call=chosen, stages=stages, axis=form.value("axis"),
+    scope = call_reads.CallScope(call=chosen, stages=stages, axis=form.value("axis"),
                                  submitted_from=form.value("submitted_from"),
                                  submitted_to=form.value("submitted_to"))
     committee = form.value("committee")
     if committee is None and not full:
         committee = committee_list[0]
-    votes = dashboards.vote_outcomes(scope, [committee] if committee else committee_list)
     context = {
         "programme": current, "chosen": chosen, "full": full, "form": form, "scope": scope,
-        "stage": stage, "committee": committee, "votes": votes,
-        "outcome_labels": [label for _key, label in dashboards.OUTCOMES],
-        "votes_chart": charts.bar_chart(
-            list(zip([label for _key, label in dashboards.OUTCOMES], votes["totals"])),
-            chart_id="votes", title=_("Ballot outcomes on the agenda items"),
-            label_header=_("Outcome"), value_header=_("Agenda items")),
+        "stage": stage, "committee": committee,
+        **_votes(scope, [committee] if committee else committee_list),
     }
     if full:
         context.update(_call_statistics(current, scope))
     return render(request, "dashboards/call.html", context)
 
 
+def _chosen_call(current, data, full):
+    """The calls the reader may choose from and the chosen one (from ?call=, else the default
+    call), written back into `data` for the form; committee members choose among published
+    calls only (a draft call is not the committees' business yet)."""
+    calls = call_reads.calls_of(current)
+    if not full:
+        calls = calls.published()
+    chosen = None
+    if data.get("call", "").isdigit():
+        chosen = calls.filter(pk=data["call"]).first()
+    chosen = chosen or call_reads.default_call(calls)
+    if chosen is not None:
+        data["call"] = str(chosen.pk)
+    return calls, chosen
+
+
+def _committees(user, current, data, full):
+    """The committees of the vote filter, as a queryset and as a list: every committee for
+    programme staff; for a committee member their own restricted committees, one of them always
+    chosen in `data`."""
+    committees = Committee.objects.filter(programme=current).order_by("pk")
+    if full:
+        return committees, list(committees)
+    committees = committees.filter(code__in=committee_codes_of(user) & RESTRICTED_COMMITTEES)
+    committee_list = list(committees)
+    if not committee_list:
+        raise PermissionDenied
+    if not data.get("committee"):
+        data["committee"] = str(committee_list[0].pk)
+    return committees, committee_list
+
+
+def _votes(scope, committees):
+    votes = call_reads.vote_outcomes(scope, committees)
+    labels = [label for _key, label in call_reads.OUTCOMES]
+    return {
+        "votes": votes, "outcome_labels": labels,
+        "votes_chart": charts.bar_chart(
+            list(zip(labels, votes["totals"])), chart_id="votes",
+            title=_("Ballot outcomes on the agenda items"),
+            label_header=_("Outcome"), value_header=_("Agenda items")),
+    }
+
+
 def _call_statistics(current, scope):
     """Every section but the votes, for programme staff."""
-    breakdown = dashboards.application_breakdown(scope)
-    axes = list(current.axes.all())
+    breakdown = call_reads.application_breakdown(scope)
+    envelope = scope.call.budget_envelope_eur
+    return {
+        "breakdown": breakdown, "envelope": envelope,
+        "envelope_percent": (round(100 * breakdown["requested_eur"] / envelope, 1)
+                             if envelope else None),
+        **_application_charts(list(current.axes.all()), scope, breakdown),
+        **_review_charts(scope, breakdown),
+        "day_charts": _day_charts(scope),
+    }
+
+
+def _application_charts(axes, scope, breakdown):
+    """Applications by status, axis and organisation, requested budgets, success rates."""
     status_rows = [(label, breakdown["by_status"].get(value, 0))
                    for value, label in ApplicationStatus.choices]
     axis_rows = [(str(axis), breakdown["competing_by_axis"].get(axis.pk, 0)) for axis in axes]
     if None in breakdown["competing_by_axis"]:
         axis_rows.append((_("No axis"), breakdown["competing_by_axis"][None]))
-    top = dashboards.top_organisations(scope)
+    top = call_reads.top_organisations(scope)
     organisation_rows = [(name or _("No organisation"), n) for name, n in top]
     others = breakdown["competing"] - sum(n for _name, n in top)
     if others:
         organisation_rows.append((_("Other organisations"), others))
-    envelope = scope.call.budget_envelope_eur
     budget_rows = [
-        (_("Call envelope"), envelope or 0),
+        (_("Call envelope"), scope.call.budget_envelope_eur or 0),
         (_("Requested by the applications in competition"), breakdown["requested_eur"]),
         (_("Requested by the recommended or funded applications"), breakdown["retained_eur"]),
     ]
-    completion = dashboards.review_completion(scope, breakdown)
+    success = call_reads.success_rates(axes, breakdown)
+    success_rows = [(str(axis) if axis else _("No axis"), percent or 0)
+                    for axis, _won, _n, percent in success]
+    return {
+        "success": success,
+        "status_chart": charts.applications_by_status(status_rows),
+        "axis_chart": charts.applications_by_axis(axis_rows),
+        "organisation_chart": charts.bar_chart(
+            organisation_rows, chart_id="by-organisation",
+            title=_("Applications in competition by coordinating organisation "
+                    "(the %(count)s largest, then the others)")
+            % {"count": call_reads.ORGANISATIONS_SHOWN},
+            label_header=_("Organisation"), value_header=_("Applications")),
+        "budget_chart": charts.bar_chart(
+            budget_rows, chart_id="budget", title=_("Requested budget and call envelope (€)"),
+            label_header=_("Amount"), value_header=_("Euros"), value_format=_euros),
+        "success_chart": charts.bar_chart(
+            success_rows, chart_id="success", title=_("Success rate per axis (%)"),
+            label_header=_("Axis"), value_header=_("Success rate (%)"),
+            value_format=_percent),
+    }
+
+
+def _review_charts(scope, breakdown):
+    """Reviews expected, assigned and submitted per stage, and the histograms of the mean
+    scores, one per review scale."""
+    completion = call_reads.review_completion(scope, breakdown)
     completion_rows = []
     for row in completion:
         name = _("Stage %(number)s") % {"number": row["stage"].number}
@@ -250,43 +285,26 @@ def _call_statistics(current, scope):
                          title=_("Mean scores of the submitted reviews (%(scale)s)")
                          % {"scale": scale_names[scale]},
                          label_header=_("Mean score"), value_header=_("Reviews"))
-        for scale, (counts, edges) in dashboards.score_distribution(scope).items()]
-    success = dashboards.success_rates(axes, breakdown)
-    success_rows = [(str(axis) if axis else _("No axis"), percent or 0)
-                    for axis, _won, _n, percent in success]
+        for scale, (counts, edges) in call_reads.score_distribution(scope).items()]
     return {
-        "breakdown": breakdown, "envelope": envelope,
-        "envelope_percent": (round(100 * breakdown["requested_eur"] / envelope, 1)
-                             if envelope else None),
-        "completion": completion, "success": success, "histograms": histograms,
-        "status_chart": charts.applications_by_status(status_rows),
-        "axis_chart": charts.applications_by_axis(axis_rows),
-        "organisation_chart": charts.bar_chart(
-            organisation_rows, chart_id="by-organisation",
-            title=_("Applications in competition by coordinating organisation "
-                    "(the %(count)s largest, then the others)")
-            % {"count": dashboards.ORGANISATIONS_SHOWN},
-            label_header=_("Organisation"), value_header=_("Applications")),
-        "day_charts": [
-            (stage, charts.bar_chart(
-                [(formats.date_format(day, "SHORT_DATE_FORMAT"), n) for day, n in days],
-                chart_id=f"per-day-{stage.number}",
-                title=_("Submissions per day, stage %(number)s (Paris time)")
-                % {"number": stage.number},
-                label_header=_("Day"), value_header=_("Submissions"), bar_height=12, gap=2))
-            for stage, days in dashboards.submissions_per_day(scope)],
-        "budget_chart": charts.bar_chart(
-            budget_rows, chart_id="budget", title=_("Requested budget and call envelope (€)"),
-            label_header=_("Amount"), value_header=_("Euros"), value_format=_euros),
+        "completion": completion, "histograms": histograms,
         "completion_chart": charts.bar_chart(
             completion_rows, chart_id="reviews", title=_("Reviews expected, assigned and "
                                                         "submitted"),
             label_header=_("Stage"), value_header=_("Reviews")),
-        "success_chart": charts.bar_chart(
-            success_rows, chart_id="success", title=_("Success rate per axis (%)"),
-            label_header=_("Axis"), value_header=_("Success rate (%)"),
-            value_format=_percent),
     }
+
+
+def _day_charts(scope):
+    """[(stage, chart of its submissions per day)]."""
+    return [
+        (stage, charts.bar_chart(
+            [(formats.date_format(day, "SHORT_DATE_FORMAT"), n) for day, n in days],
+            chart_id=f"per-day-{stage.number}",
+            title=_("Submissions per day, stage %(number)s (Paris time)")
+            % {"number": stage.number},
+            label_header=_("Day"), value_header=_("Submissions"), bar_height=12, gap=2))
+        for stage, days in call_reads.submissions_per_day(scope)]
 
 
 # --- Projects -------------------------------------------------------------------------------
@@ -303,28 +321,29 @@ def projects(request):
     form.is_valid()
     axis = form.value("axis")
     now = timezone.now()
-    counts = dashboards.report_counts(now, axis)
-    late = _pager(request, "late_page", counts["late"])
-    soon = _pager(request, "soon_page", counts["soon"])
-    totals = dashboards.funded_totals(current, axis)
-    funded = _pager(request, "project_page", totals["projects"])
-    priority = list(dashboards.priority_projects(current, axis))
-    ordered_funded = dashboards.funded_projects(current, axis)
+    counts = project_reads.report_counts(now, axis)
+    totals = project_reads.funded_totals(current, axis)
+    priority = list(project_reads.priority_projects(current, axis))
+    ordered_funded = project_reads.funded_projects(current, axis)
     largest = list(ordered_funded.values_list("acronym", "budget_eur")
-                   [:dashboards.ORGANISATIONS_SHOWN])
+                   [:project_reads.LARGEST_SHOWN])
     # No "others" bar here: with hundreds of projects it would dwarf the fifteen shown; the
     # table above gives the total.
     funded_rows = [(acronym, budget or 0) for acronym, budget in largest]
-    by_axis = dashboards.budget_by_axis(
-        [axis] if axis else current.axes.all(),
-        dashboards.funded_budgets(current, axis), dashboards.priority_budgets(current, axis))
+    by_axis = budget_reads.budget_by_axis(
+        [axis] if axis else current.axes.all(), budget_reads.funded_budgets(current, axis),
+        budget_reads.priority_budgets(current, axis))
+    late = _page(request, "late_page", project_reads.late_reports(now, axis), counts["late"])
+    soon = _page(request, "soon_page", project_reads.reports_due_soon(now, axis),
+                 counts["soon"])
+    funded = _page(request, "project_page", ordered_funded, totals["projects"])
     context = {
         "programme": current, "form": form, "axis": axis, "now": now,
-        "late": late, "late_reports": late.window(dashboards.late_reports(now, axis)),
-        "soon": soon, "soon_reports": soon.window(dashboards.reports_due_soon(now, axis)),
-        "within_days": dashboards.REPORTS_DUE_WITHIN.days,
+        "late": late, "late_reports": list(late.object_list),
+        "soon": soon, "soon_reports": list(soon.object_list),
+        "within_days": project_reads.REPORTS_DUE_WITHIN.days,
         "priority": priority, "funded": funded,
-        "funded_projects": funded.window(ordered_funded), "funded_totals": totals,
+        "funded_projects": list(funded.object_list), "funded_totals": totals,
         "priority_total": sum(row.priority_eur for row in by_axis),
         "by_axis": by_axis, "kinds": CallKind.choices,
         "priority_chart": charts.bar_chart(
@@ -335,7 +354,7 @@ def projects(request):
         "funded_chart": charts.bar_chart(
             funded_rows, chart_id="funded-budgets",
             title=_("Funded projects: the %(count)s largest budgets (€)")
-            % {"count": dashboards.ORGANISATIONS_SHOWN},
+            % {"count": project_reads.LARGEST_SHOWN},
             label_header=_("Funded project"), value_header=_("Budget (€)"),
             value_format=_euros),
         "axis_chart": charts.bar_chart(

@@ -229,6 +229,16 @@ def _applications(total, stages, organisations, password, accounts, rng):
              laboratory=rng.choice(LABS), is_demo=True)
         for n in range(1, max(2, total // 3))
     )
+    rows, counters = _application_rows(total, stages, applicants, rng)
+    created = Application.objects.bulk_create(rows, batch_size=BATCH)
+    for stage in stages:
+        Stage.objects.filter(pk=stage.pk).update(last_reference_number=counters[stage.pk])
+    _partners_and_timeline(created, organisations, rng)
+    return len(created)
+
+
+def _application_rows(total, stages, applicants, rng):
+    """The unsaved applications, and how many each stage got (its last reference number)."""
     axes = list(Axis.objects.all())
     now = timezone.now()
     weights = [0.45, 0.15, 0.3, 0.1]
@@ -238,15 +248,7 @@ def _applications(total, stages, organisations, password, accounts, rng):
         # show a full project growing from it.
         stage = stages[0] if n == 0 else rng.choices(stages, weights)[0]
         counters[stage.pk] += 1
-        closed = stage.closes_at <= now
-        status = rng.choices(
-            [ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN],
-            [0.8, 0.05, 0.15] if closed else [0.5, 0.45, 0.05],
-        )[0] if n else ApplicationStatus.SUBMITTED
-        if closed and stage.kind == StageKind.LETTER_OF_INTENT and status == ApplicationStatus.SUBMITTED:
-            # The AMI's letters were judged: about a third selected, invited to the full stage.
-            status = ApplicationStatus.SELECTED if rng.random() < 0.35 or n == 0 \
-                else ApplicationStatus.NOT_SELECTED
+        status = _demo_status(stage, n, now, rng)
         topic = rng.sample(TOPICS, 3)
         submitted = status != ApplicationStatus.DRAFT
         rows.append(Application(
@@ -262,9 +264,28 @@ def _applications(total, stages, organisations, password, accounts, rng):
             if submitted else None,
             is_demo=True,
         ))
-    created = Application.objects.bulk_create(rows, batch_size=BATCH)
-    for stage in stages:
-        Stage.objects.filter(pk=stage.pk).update(last_reference_number=counters[stage.pk])
+    return rows, counters
+
+
+def _demo_status(stage, n, now, rng):
+    """The status of the demo's `n`th application: mostly submitted, some drafts and
+    withdrawals; on a closed AMI letter stage, selected or not."""
+    closed = stage.closes_at <= now
+    status = rng.choices(
+        [ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN],
+        [0.8, 0.05, 0.15] if closed else [0.5, 0.45, 0.05],
+    )[0] if n else ApplicationStatus.SUBMITTED
+    judged = closed and stage.kind == StageKind.LETTER_OF_INTENT
+    if judged and status == ApplicationStatus.SUBMITTED:
+        # The AMI's letters were judged: about a third selected, invited to the full stage.
+        status = ApplicationStatus.SELECTED if rng.random() < 0.35 or n == 0 \
+            else ApplicationStatus.NOT_SELECTED
+    return status
+
+
+def _partners_and_timeline(created, organisations, rng):
+    """The partner teams of the applications, and for the submitted ones their first version
+    and the timeline row of their submission."""
     Partner.objects.bulk_create(
         (Partner(application=application, position=position,
                  organisation=rng.choice(organisations), laboratory=rng.choice(LABS),
@@ -290,7 +311,6 @@ def _applications(total, stages, organisations, password, accounts, rng):
          for a in submitted),
         batch_size=BATCH,
     )
-    return len(created)
 
 
 def _reference(stage, number):

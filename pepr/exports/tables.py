@@ -18,6 +18,9 @@ Decisions, so that whoever opens a file knows what is in it:
   2"…) holding the score as given (A/B/C, or 0–5 as a number); positions are those of the
   stages exported.
 - Votes are exported as tallies per agenda item, never as individual ballots.
+- Filters: each export names the django-filter FilterSet of its rows, the one the API uses for
+  the same rows (calls.applications.filters); the view validates the query with it before any
+  row is read, and the row generator filters with the bound FilterSet it is given.
 - CSV: comma-separated, UTF-8 with a byte-order mark (so that Excel reads the accents),
   CRLF line ends, dates and times in Paris time as "YYYY-MM-DD HH:MM:SS".
 - XLSX: written by openpyxl in write-only mode into a temporary file (memory stays flat), numbers
@@ -38,10 +41,12 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from calls.applications.filters import ApplicationFilter, ApplicationRowsFilter
 from calls.applications.models import Application, Partner
 from calls.decisions.models import Decision
 from calls.evaluation.conflicts import conflicted_with, not_conflicted
 from calls.evaluation.models import Assignment, Score
+from calls.setup.filters import CallStageFilter
 from calls.setup.models import Criterion
 from governance.models import AgendaItem
 from projects.models import FundedProject, PriorityProject
@@ -125,52 +130,17 @@ def xlsx_file(header, rows, sheet_title):
 
 # --- Filters and scope ---
 
-@dataclass(frozen=True)
-class Filters:
-    call_id: int | None = None
-    stage_id: int | None = None
-
-    @classmethod
-    def from_query(cls, query):
-        """From ?call=<id>&stage=<id>; a value that is not a number raises ValueError."""
-        def number(key):
-            raw = (query.get(key) or "").strip()
-            if not raw:
-                return None
-            value = int(raw)
-            if value < 1:
-                raise ValueError(key)
-            return value
-
-        return cls(call_id=number("call"), stage_id=number("stage"))
-
-    @property
-    def any(self):
-        return self.call_id is not None or self.stage_id is not None
-
-    def as_query(self):
-        return {key: value for key, value in
-                (("call", self.call_id), ("stage", self.stage_id)) if value is not None}
-
-
 def applications_for(user, filters):
-    """The applications `user` may export: those of the filtered call and stage, without the ones
-    they are conflicted with."""
-    applications = Application.objects.exclude(conflicted_with(user))
-    if filters.call_id is not None:
-        applications = applications.filter(stage__call_id=filters.call_id)
-    if filters.stage_id is not None:
-        applications = applications.filter(stage_id=filters.stage_id)
-    return applications
+    """The applications `user` may export: those the ApplicationFilter `filters` keeps, without
+    the ones they are conflicted with."""
+    return filters.filter_queryset(Application.objects.exclude(conflicted_with(user)))
 
 
 def _of_visible_applications(queryset, user, filters):
-    """Rows hanging off an application, filtered as `applications_for` filters applications."""
-    if filters.call_id is not None:
-        queryset = queryset.filter(application__stage__call_id=filters.call_id)
-    if filters.stage_id is not None:
-        queryset = queryset.filter(application__stage_id=filters.stage_id)
-    return queryset.filter(not_conflicted(user))
+    """Rows hanging off an application, filtered by the call and stage of their application
+    (`filters` is an ApplicationRowsFilter), without those of the applications `user` is
+    conflicted with."""
+    return filters.filter_queryset(queryset.filter(not_conflicted(user)))
 
 
 def _name(first, last):
@@ -215,11 +185,7 @@ def partner_rows(user, filters):
 
 
 def _criterion_positions(filters):
-    criteria = Criterion.objects.all()
-    if filters.call_id is not None:
-        criteria = criteria.filter(stage__call_id=filters.call_id)
-    if filters.stage_id is not None:
-        criteria = criteria.filter(stage_id=filters.stage_id)
+    criteria = CallStageFilter(filters.data, queryset=Criterion.objects.all()).qs
     return list(criteria.order_by("position").values_list("position", flat=True).distinct())
 
 
@@ -311,7 +277,7 @@ def project_rows(user, filters):
                    budget, None, None, demo)
 
     def priority_rows():
-        if filters.any:
+        if filters.narrowed:
             return
         queryset = PriorityProject.objects.order_by("axis__number", "position")
         for (axis, position, acronym, title, other_title, first, last, email, budget, start,
@@ -327,7 +293,12 @@ class Export:
     name: str
     title: str
     description: str
-    rows: object  # (user, filters) -> (header, row iterator)
+    rows: object  # (user, bound and valid FilterSet) -> (header, row iterator)
+    filterset: type = ApplicationRowsFilter  # the FilterSet of its rows, shared with the API
+
+    def filters(self, query):
+        """The export's FilterSet bound to the query; ask `.is_valid()` before `build`."""
+        return self.filterset(query)
 
     def build(self, user, filters):
         """The header, translated now in the reader's language, and the rows, read lazily."""
@@ -338,7 +309,7 @@ class Export:
 EXPORTS = {export.name: export for export in [
     Export("applications", _("Applications"),
            _("One row per letter of intent or full proposal: status, coordinator, budget."),
-           application_rows),
+           application_rows, ApplicationFilter),
     Export("partners", _("Partners"),
            _("One row per partner team of an application."), partner_rows),
     Export("reviews", _("Reviews and scores"),

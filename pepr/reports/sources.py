@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.applications.models import Application, ApplicationStatus, StatusChange, SubmittedVersion
-from calls.applications.workflow import NOT_IN_COMPETITION, status_for_applicant
+from calls.applications.workflow import IN_COMPETITION, RETAINED, status_for_applicant
 from calls.decisions.models import Decision
 from calls.decisions.selectors import applicant_timeline
-from calls.evaluation.models import Assignment, Review, ReviewStatus
+from calls.evaluation.models import Assignment, Review
+from calls.evaluation.selectors import review_counts_by_stage, with_review_aggregates
 from calls.setup.models import Call, ReviewScale
 from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Session, Vote
 from pepr.core import charts
@@ -121,16 +122,10 @@ def call_summary(call):
     }
 
 
-SUBMITTED_REVIEW = Q(assignments__review__status=ReviewStatus.SUBMITTED)
-
-
 def _scored(queryset):
-    """Each application's score (the average of its submitted reviews' means) and number of
-    submitted reviews, by one join grouped by application: its plan does not depend on the
-    planner's statistics, unlike a correlated subquery per application."""
-    return queryset.annotate(
-        mean=Avg("assignments__review__mean_points", filter=SUBMITTED_REVIEW),
-        reviews=Count("assignments__review", filter=SUBMITTED_REVIEW))
+    """Each application's score (`mean`, the average of its submitted reviews' means) and
+    number of submitted reviews (`done`), by one join grouped by application."""
+    return with_review_aggregates(queryset, "mean", "done")
 
 
 def _last_decision():
@@ -139,7 +134,7 @@ def _last_decision():
 
 
 def _competing(stage):
-    return Application.objects.filter(stage=stage).exclude(status__in=NOT_IN_COMPETITION)
+    return Application.objects.filter(stage=stage, status__in=IN_COMPETITION)
 
 
 def score_histogram(stage):
@@ -192,7 +187,7 @@ def ranked_lines(stage, excluded_ids=()):
 
     yield line([header for header, _width, _right in columns])
     rows = queryset.values_list("reference", "acronym", "title", "axis__number",
-                                "requested_budget_eur", "mean", "reviews", "outcome")
+                                "requested_budget_eur", "mean", "done", "outcome")
     for rank, (reference, acronym, title, axis, budget, mean, reviews, outcome) in enumerate(
             rows.iterator(chunk_size=1000), start=1):
         yield line([
@@ -213,25 +208,19 @@ def call_statistics(call):
     in_competition = {stage.pk: 0 for stage in stages}
     for stage_id, status, n in per_stage_status:
         by_status[status] = by_status.get(status, 0) + n
-        if status not in NOT_IN_COMPETITION:
+        if status in IN_COMPETITION:
             in_competition[stage_id] += n
-    competing = applications.exclude(status__in=NOT_IN_COMPETITION)
+    competing = applications.filter(status__in=IN_COMPETITION)
     by_axis = {number: (n, budget) for number, n, budget in competing.values_list(
         "axis__number").annotate(n=Count("pk"), budget=Sum("requested_budget_eur")).order_by()}
     budget = competing.aggregate(
         requested=Sum("requested_budget_eur"),
-        retained=Sum("requested_budget_eur", filter=Q(status__in=[S.RECOMMENDED, S.FUNDED])))
-    reviews = {row["application__stage"]: row for row in (
-        Assignment.objects.filter(application__stage__call=call)
-        .values("application__stage")
-        .annotate(assigned=Count("pk"),
-                  submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)))
-        .order_by())}
+        retained=Sum("requested_budget_eur", filter=Q(status__in=RETAINED)))
+    reviews = review_counts_by_stage(Assignment.objects.filter(application__stage__call=call))
     completion = []
     for stage in stages:
-        row = reviews.get(stage.pk, {})
         expected = stage.reviews_per_application * in_competition[stage.pk]
-        assigned, submitted = row.get("assigned", 0), row.get("submitted", 0)
+        assigned, submitted = reviews.get(stage.pk, (0, 0))
         completion.append({
             "stage": stage, "applications": in_competition[stage.pk], "expected": expected,
             "assigned": assigned, "submitted": submitted,

@@ -8,7 +8,8 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 
-from calls.applications.models import Application
+from calls.applications import services as submission
+from calls.applications.models import Application, ApplicationStatus
 from calls.evaluation import services as evaluation
 from pepr.core.models import CommitteeCode
 from tests.factories import ApplicationFactory, UserFactory, make_call, member_of
@@ -107,8 +108,22 @@ def test_applications_list_and_filters(client, anr_officer, applicant, reviewed)
     assert len(get(client, api("applications"), token).json()["results"]) == 2
     assert get(client, api("applications"), token, stage=other.stage_id).json()["results"][0][
         "id"] == other.pk
-    assert get(client, api("applications"), token, call="x").status_code == 400
-    assert get(client, api("applications"), token, status="lost").status_code == 400
+
+
+
+def test_an_invalid_filter_gets_a_400_that_names_it(client, anr_officer):
+    """django-filter validates every parameter: JSON naming each refused one, never a 500 nor
+    a filter silently ignored."""
+    token = token_of(anr_officer)
+    response = get(client, api("applications"), token, call="x", stage="-1", status="lost")
+    assert response.status_code == 400
+    expected = "Un nombre entier positif (un identifiant) est attendu."  # French by default
+    assert response.json() == {
+        "call": [expected], "stage": [expected],
+        "status": ["Sélectionnez un choix valide. lost n’en fait pas partie."]}
+    for name in ["reviews-summary", "decisions", "projects"]:
+        response = get(client, api(name), token, stage="1.5")
+        assert response.status_code == 400 and response.json() == {"stage": [expected]}, name
 
 
 def test_reviews_summary_counts_and_aggregates_submitted_reviews(client, anr_officer, reviewed):
@@ -119,6 +134,16 @@ def test_reviews_summary_counts_and_aggregates_submitted_reviews(client, anr_off
         "stage": reviewed.stage_id, "stage_number": 1, "status": "submitted",
         "reviews_assigned": 3, "reviews_submitted": 2, "mean": "2.50", "spread": "1.00",
     }]
+
+
+def test_reviews_summary_leaves_out_what_is_not_in_competition(client, anr_officer, applicant,
+                                                               pilot, reviewed):
+    """"In competition" comes from calls.applications.workflow: sent and not withdrawn."""
+    withdrawn = submitted_application(reviewed.stage, UserFactory(), acronym="WITHDR")
+    review(withdrawn, UserFactory(), by=pilot, values=["C", "C"])
+    submission.withdraw(withdrawn, by=withdrawn.coordinator)
+    results = get(client, api("reviews-summary"), token_of(anr_officer)).json()["results"]
+    assert [row["id"] for row in results] == [reviewed.pk]
 
 
 def test_calls_decisions_and_projects(client, anr_officer, pilot):
@@ -213,6 +238,13 @@ def test_the_openapi_schema_validates_and_lists_the_endpoints(client, anr_office
     assert {"/api/calls/", "/api/applications/", "/api/reviews-summary/", "/api/decisions/",
             "/api/projects/", "/api/priority-projects/"} <= set(schema["paths"])
     assert "tokenAuth" in schema["components"]["securitySchemes"]
-    parameters = {p["name"] for p in schema["paths"]["/api/applications/"]["get"]["parameters"]}
-    assert {"call", "stage", "status", "cursor", "page_size"} <= parameters
+    parameters = {p["name"]: p for p in schema["paths"]["/api/applications/"]["get"]["parameters"]}
+    assert {"call", "stage", "status", "cursor", "page_size"} <= set(parameters)
+    assert parameters["status"]["schema"]["enum"] == sorted(ApplicationStatus.values)
+    # The FilterSets shared with the exports document every filtered list.
+    for path in ["applications", "reviews-summary", "decisions", "projects"]:
+        documented = {p["name"]: p for p in schema["paths"][f"/api/{path}/"]["get"]["parameters"]}
+        for name in ("call", "stage"):
+            assert documented[name]["schema"] == {"type": "integer"}, (path, name)
+            assert documented[name]["description"].startswith("Only this "), (path, name)
     assert get(client, api("schema"), token).json() == schema  # JSON by default too

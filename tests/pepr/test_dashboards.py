@@ -686,7 +686,8 @@ def test_projects_dashboard_lists_reports_and_budgets(client, pilot):
     assert [row[0] for row in body(found["late-reports"])] == ["PRIO21", "ALPHA"]
     assert [r.title for r in response.context["soon_reports"]] == soon == ["beta soon"]
     assert [row[3] for row in body(found["reports-due-soon"])] == soon
-    assert response.context["late"].count == 2 and response.context["soon"].count == 1
+    assert response.context["late"].paginator.count == 2
+    assert response.context["soon"].paginator.count == 1
 
     with translation.override("en"):
         labels = {axis.number: str(axis) for axis in Axis.objects.all()}
@@ -709,6 +710,34 @@ def test_projects_dashboard_lists_reports_and_budgets(client, pilot):
         [labels[2], "3", num(4_000_000), "0", "0", "1", num(1_200_000), num(5_200_000)]]
     assert [row[0] for row in body(found["funded-projects"])] == ["BETA"]
     assert f'<option value="{axis_2.pk}" selected>' in filtered.content.decode()
+
+
+def test_the_projects_lists_are_paged_and_keep_the_other_parameters(client, pilot):
+    """Django's Paginator with the total the page counted: 25 rows a page, links that keep the
+    filter and the other lists' pages, a wrong page number read as the first page and a number
+    past the end as the last."""
+    english(pilot)
+    now = timezone.now()
+    project = funded_project(2, 100_000, acronym="PAGED")
+    ProjectReport.objects.bulk_create(
+        ProjectReport(funded_project=project, title=f"Late {n:02d}",
+                      due_at=now - timedelta(days=40 - n)) for n in range(27))
+    axis = project.axis
+    client.force_login(pilot)
+    address = reverse("dashboards:projects")
+    first = client.get(address, {"axis": axis.pk, "soon_page": 1})
+    page = first.context["late"]
+    assert page.number == 1 and page.paginator.num_pages == 2 and page.paginator.count == 27
+    assert [r.title for r in first.context["late_reports"]] == [f"Late {n:02d}"
+                                                              for n in range(25)]
+    html = first.content.decode()
+    assert "27 reports late" in html and "Page 1 of 2" in html
+    assert f'href="?axis={axis.pk}&amp;soon_page=1&amp;late_page=2">Next</a>' in html
+    second = client.get(address, {"axis": axis.pk, "late_page": 2})
+    assert [r.title for r in second.context["late_reports"]] == ["Late 25", "Late 26"]
+    assert f'href="?axis={axis.pk}&amp;late_page=1">Previous</a>' in second.content.decode()
+    assert client.get(address, {"late_page": "x"}).context["late"].number == 1
+    assert client.get(address, {"late_page": 9}).context["late"].number == 2
 
 
 # --- Queries do not grow with the rows --------------------------------------------------------
@@ -770,7 +799,7 @@ def test_queries_do_not_grow_with_the_number_of_applications(client, pilot, ccs_
     for name in DASHBOARDS:
         many, response = measured(client, reverse(name) + f"?call={large.pk}")
         assert many == few[name], name
-    assert response.context["late"].count == 33  # the projects page read the new rows
+    assert response.context["late"].paginator.count == 33  # the projects page read the new rows
     many, response = measured(client, reverse("dashboards:call") + f"?call={large.pk}")
     assert response.context["breakdown"]["competing"] == 30
     client.force_login(ccs_member)

@@ -179,11 +179,27 @@ def test_the_index_lists_every_export_with_the_chosen_call(client, pilot):
 
 
 def test_a_filter_that_is_not_an_id_is_refused(client, pilot):
+    """The export's FilterSet (the API's) validates the query before any row is read: the
+    index page comes back under a 400 with what was refused, never a 500 nor an ignored
+    filter."""
     client.force_login(pilot)
-    assert client.get(url("applications", "csv", call="abc")).status_code == 400
-    assert client.get(url("applications", "csv", stage="-1")).status_code == 400
+    refused = "Un nombre entier positif (un identifiant) est attendu."
+    for address in [url("applications", "csv", call="abc"), url("partners", "xlsx", stage="-1"),
+                    reverse("exports:index") + "?call=1.5"]:
+        response = client.get(address)
+        assert response.status_code == 400, address
+        assert not response.streaming and 'id="filter-errors"' in response.content.decode()
+        assert refused in response.content.decode(), address
+    response = client.get(url("applications", "csv", status="lost"))
+    assert response.status_code == 400 and "lost" in response.content.decode()
     assert client.get("/exports/unknown.csv").status_code == 404
     assert client.get("/exports/applications.pdf").status_code == 404
+
+
+def test_the_applications_export_filters_by_status_as_the_api_does(client, pilot, evaluated):
+    client.force_login(pilot)
+    drafts = download(client, "applications", "csv", status="draft")[1:]
+    assert [row[0] for row in drafts] == [evaluated["other"].reference]
 
 
 # --- Content ---
