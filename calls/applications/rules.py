@@ -52,4 +52,9 @@ rules.add_perm("calls.submit_application", can_edit)
 rules.add_perm("calls.reopen_application", can_edit)
 rules.add_perm("calls.withdraw_application", is_coordinator)
 rules.add_perm("calls.invite_to_application", is_coordinator)
+# What the application's page offers now: who may act, and the table lets it (pages add the
+# stage's opening hours, which change by the minute).
+rules.add_perm("calls.offer_submit", can_edit & allowed("submit"))
+rules.add_perm("calls.offer_reopen", can_edit & allowed("reopen"))
+rules.add_perm("calls.offer_withdraw", is_coordinator & allowed("withdraw"))
 rules.add_perm("calls.export_applications", is_programme_staff | is_anr_officer)

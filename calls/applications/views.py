@@ -1,6 +1,7 @@
 """Pages of the applicant journey; every write goes through calls.applications.services."""
 from functools import wraps
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -76,9 +77,12 @@ def _application_for(request, pk, perm):
     """404 for anyone without the permission, so that nobody can even detect another
     applicant's application."""
     application = selectors.application_detail(pk)
-    if application is None or not request.user.has_perm("calls.view_application", application):
+    # rules.has_perm, not user.has_perm: a superuser holds every Django permission, and the
+    # rules must hold for superusers too (a superuser is not the application's coordinator).
+    if application is None or not rules.has_perm("calls.view_application", request.user,
+                                                  application):
         raise Http404
-    if perm != "calls.view_application" and not request.user.has_perm(perm, application):
+    if perm != "calls.view_application" and not rules.has_perm(perm, request.user, application):
         raise PermissionDenied
     return application
 
@@ -118,13 +122,10 @@ def _detail_context(request, application, *, invitation_form=None):
         "invitation_form": invitation_form or InvitationForm(),
         "is_coordinator": application.coordinator_id == user.id,
         "show_checklist": workflow.allows("save", application),
-        "can_edit_draft": stage_open and user.has_perm("calls.edit_draft", application),
-        "can_submit": stage_open and user.has_perm("calls.submit_application", application)
-        and workflow.allows("submit", application),
-        "can_reopen": stage_open and user.has_perm("calls.reopen_application", application)
-        and workflow.allows("reopen", application),
-        "can_withdraw": user.has_perm("calls.withdraw_application", application)
-        and workflow.allows("withdraw", application),
+        "can_edit_draft": stage_open and rules.has_perm("calls.edit_draft", user, application),
+        "can_submit": stage_open and rules.has_perm("calls.offer_submit", user, application),
+        "can_reopen": stage_open and rules.has_perm("calls.offer_reopen", user, application),
+        "can_withdraw": rules.has_perm("calls.offer_withdraw", user, application),
     }
     # The project's report once the team may read that it is funded.
     context["project"] = project if project and (

@@ -7,7 +7,7 @@ from django.urls import reverse
 from calls.applications import services as submission
 from calls.applications.models import Application, ApplicationStatus
 from tests.calls.helpers import complete
-from tests.factories import ApplicationFactory, make_call
+from tests.factories import ApplicationFactory, UserFactory, make_call
 from tests.pdfs import fake_pdf_upload, pdf_upload
 
 
@@ -56,6 +56,22 @@ def test_programme_staff_can_read_but_not_change(client, draft, pilot):
     client.force_login(pilot)
     assert client.get(reverse("calls:application", args=[draft.pk])).status_code == 200
     assert client.get(reverse("calls:edit_application", args=[draft.pk])).status_code == 403
+
+
+def test_a_superuser_reads_but_neither_changes_nor_withdraws_someone_elses_file(
+        client, draft, applicant):
+    complete(draft, applicant)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("calls:application", args=[draft.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("calls:withdraw_application", args=[draft.pk]) not in html
+    assert reverse("calls:edit_application", args=[draft.pk]) not in html
+    assert client.get(reverse("calls:edit_application", args=[draft.pk])).status_code == 403
+    for name in ("calls:submit_application", "calls:withdraw_application"):
+        assert client.post(reverse(name, args=[draft.pk])).status_code == 403, name
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT
 
 
 def test_edit_saves_draft_with_two_partners(client, draft, applicant):
