@@ -38,7 +38,7 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    """Sessions are run from the portal (governance.voting); ballots and tallies are read-only
+    """Sessions are run from the portal (governance.services); ballots and tallies are read-only
     here, and closed ones are also protected by database triggers."""
 
     list_display = ["title", "committee", "held_at", "quorum_percent"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from calls.applications.models import Application, ApplicationStatus
+from calls.applications.workflow import motion_fits
 from calls.setup.forms import ParisDateTimeField
 from calls.setup.models import Stage, StageKind
 from governance import selectors
@@ -14,15 +15,6 @@ from governance.models import Committee, VoteChoice
 S = ApplicationStatus
 MOTION_CHOICES = [(S.SELECTED, S.SELECTED.label), (S.RECOMMENDED, S.RECOMMENDED.label),
                   (S.FUNDED, S.FUNDED.label)]
-# The motion a committee may vote on for an application, by the application's stage and status:
-# the same outcomes calls.decisions will accept when the result is recorded.
-MOTION_FITS = {
-    S.SELECTED: lambda app: app.stage.kind == StageKind.LETTER_OF_INTENT
-    and app.status == S.SUBMITTED,
-    S.RECOMMENDED: lambda app: app.stage.kind == StageKind.FULL_PROPOSAL
-    and app.status == S.SUBMITTED,
-    S.FUNDED: lambda app: app.status == S.RECOMMENDED,
-}
 
 
 def _person(user):
@@ -109,7 +101,7 @@ class AgendaForm(forms.Form):
             raise ValidationError(_("Choose at least one application."), code="empty")
         motion = data.get("motion")
         if motion:
-            unfit = [a.reference for a in chosen if not MOTION_FITS[motion](a)]
+            unfit = [a.reference for a in chosen if not motion_fits(a, motion)]
             if unfit:
                 raise ValidationError(
                     _("The motion “%(motion)s” does not apply to %(refs)s (its stage or status)."),

@@ -3,6 +3,7 @@ ballot's table (governance.workflow)."""
 import rules
 
 from governance import workflow
+from governance.selectors import eligible_voter_ids
 from pepr.core.rules import is_board_member, is_pilot
 
 
@@ -30,10 +31,7 @@ def on_a_funding_motion(user, item):
 @rules.predicate
 def takes_part_in_the_vote(user, item):
     """Marked present at the item's session and not recused from it."""
-    if item is None or not user.is_authenticated:
-        return False
-    return item.session.attendances.filter(member=user, present=True).exists() and \
-        not item.recusals.filter(member=user).exists()
+    return item is not None and user.is_authenticated and user.pk in eligible_voter_ids(item)
 
 
 runs_sessions = is_pilot | rules.is_superuser

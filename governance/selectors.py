@@ -48,8 +48,8 @@ def session_page(session, user, *, with_member_votes):
     """The agenda of `session` ready for its page.
 
     Each item gets `recused_ids`, `recusal_list`, `decision`, `motion_label`, `my_vote` (the
-    user's own choice or None) and its label, `user_recused`, `user_can_vote`, `voting_ended`, and, only when `with_member_votes`
-    (pilots), `closed_votes`: the per-member votes of a closed ballot. The votes of an open ballot
+    user's own choice or None) and its label, `user_recused`, `user_can_vote`, `voting_ended`,
+    and, only when `with_member_votes` (pilots), `closed_votes`: the per-member votes of a closed ballot. The votes of an open ballot
     are never loaded except the user's own one, so no template can leak them."""
     attendances = list(Attendance.objects.filter(session=session).select_related("member")
                        .order_by("member__last_name", "member__first_name", "member_id"))
@@ -87,7 +87,7 @@ def session_page(session, user, *, with_member_votes):
                              if item.motion in ApplicationStatus.values else item.motion)
         item.user_recused = user.pk in item.recused_ids
         item.voting_ended = workflow.voting_time_over(item, now)
-        # The rule governance.vote, on rows already loaded.
+        # The rule governance.vote (eligible_voter_ids and the table), on rows already loaded.
         item.user_can_vote = (workflow.allows("vote", item, now=now)
                               and user.pk in present_ids and not item.user_recused)
         item.user_conflicted = item.application_id in conflicted
@@ -109,3 +109,10 @@ def agenda_candidates(session):
 def applications_by_reference(references):
     return {a.reference: a for a in Application.objects.filter(reference__in=references)
             .select_related("stage")}
+
+
+def eligible_voter_ids(item):
+    """Who takes part in the vote on `item`: present at its session and not recused."""
+    present = set(item.session.attendances.filter(present=True)
+                  .values_list("member_id", flat=True))
+    return present - set(item.recusals.values_list("member_id", flat=True))

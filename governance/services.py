@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from calls.applications.models import ApplicationStatus
-from calls.applications.workflow import OPPOSITE, STAGE_OUTCOMES
+from calls.applications.workflow import OPPOSITE, SUCCESSES, motion_fits
 from calls.decisions.services import decide
 from calls.evaluation.conflicts import is_conflicted
 from governance import workflow
@@ -29,9 +28,8 @@ from governance.models import (
     VoteChoice,
     WorkPackage,
 )
+from governance.selectors import eligible_voter_ids
 from pepr.core import audit, reference_data
-
-MOTIONS = {ApplicationStatus.SELECTED, ApplicationStatus.RECOMMENDED, ApplicationStatus.FUNDED}
 
 
 @transaction.atomic
@@ -59,19 +57,11 @@ def set_attendance(session, *, present_ids, by):
                  % {"session": session}, present=sorted(present_ids))
 
 
-def _motion_fits(application, motion):
-
-    if motion == ApplicationStatus.FUNDED:
-        return application.status == ApplicationStatus.RECOMMENDED
-    return application.status == ApplicationStatus.SUBMITTED and \
-        motion == STAGE_OUTCOMES[application.stage.kind][0]
-
-
 @transaction.atomic
 def add_to_agenda(session, applications, *, motion, by):
-    if motion not in MOTIONS:
+    if motion not in SUCCESSES:
         raise ValidationError(_("Unknown motion."), code="motion")
-    unfit = [a.reference for a in applications if not _motion_fits(a, motion)]
+    unfit = [a.reference for a in applications if not motion_fits(a, motion)]
     if unfit:
         raise ValidationError(_("This motion does not fit the stage or status of: %(refs)s.")
                               % {"refs": ", ".join(unfit)}, code="motion")
@@ -117,12 +107,6 @@ def _recuse_conflicted(item):
             Recusal.objects.get_or_create(item=item, member=attendance.member,
                                           # Stored untranslated; pages translate it.
                                           defaults={"reason": gettext_noop("conflict of interest")})
-
-
-def eligible_voter_ids(item):
-    present = set(item.session.attendances.filter(present=True)
-                  .values_list("member_id", flat=True))
-    return present - set(item.recusals.values_list("member_id", flat=True))
 
 
 @transaction.atomic

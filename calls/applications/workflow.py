@@ -51,6 +51,8 @@ NOT_IN_COMPETITION = (S.DRAFT, S.WITHDRAWN)
 IN_COMPETITION = tuple(s for s in S.values if s not in NOT_IN_COMPETITION)
 SUCCESSES = (S.SELECTED, S.RECOMMENDED, S.FUNDED)
 RETAINED = (S.RECOMMENDED, S.FUNDED)
+# Sent and not decided yet: reviewers may still review it.
+UNDER_EVALUATION = frozenset({S.SUBMITTED})
 
 
 def allows(action, application):
@@ -59,6 +61,22 @@ def allows(action, application):
         return application.status in EDITABLE
     sources, _target = TRANSITIONS[action]
     return application.status in sources
+
+
+def under_evaluation(application):
+    return application.status in UNDER_EVALUATION
+
+
+def outcomes_open_to(application):
+    """The outcomes a decision may record on `application` now: those of its stage's kind (or
+    the final ones), that the table lets it take from its status."""
+    candidates = (*STAGE_OUTCOMES[application.stage.kind], *FINAL_OUTCOMES)
+    return [outcome for outcome in candidates if allows(OUTCOME_ACTIONS[outcome], application)]
+
+
+def motion_fits(application, motion):
+    """A committee votes on the favourable outcome (the motion) the application may take now."""
+    return motion in SUCCESSES and motion in outcomes_open_to(application)
 
 
 def perform(application, action, *, by, version=None):

@@ -3,22 +3,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.applications.models import ApplicationStatus
-from calls.applications.workflow import FINAL_OUTCOMES, STAGE_OUTCOMES
+from calls.applications.workflow import FINAL_OUTCOMES, outcomes_open_to
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 def outcomes_for(application, user):
-    """(outcomes the application may take now, those of them this user may decide)."""
-    if application.status == ApplicationStatus.SUBMITTED:
-        applicable = STAGE_OUTCOMES[application.stage.kind]
-        allowed = applicable if user.has_perm("calls.manage_evaluation") else ()
-    elif application.status == ApplicationStatus.RECOMMENDED:
-        applicable = FINAL_OUTCOMES
-        allowed = applicable if user.has_perm("calls.validate_funding") else ()
-    else:
-        applicable = allowed = ()
-    return list(applicable), list(allowed)
+    """(outcomes the application may take now, those of them this user may decide): the pilots
+    record a stage's outcome, the Comité Directeur the final one."""
+    applicable = outcomes_open_to(application)
+    allowed = [outcome for outcome in applicable if user.has_perm(
+        "calls.validate_funding" if outcome in FINAL_OUTCOMES else "calls.manage_evaluation")]
+    return applicable, allowed
 
 
 class DecisionForm(forms.Form):

@@ -1,4 +1,4 @@
-"""TODO docstring (from calls.evaluation.models)."""
+"""Decisions: the outcomes recorded on an application and the letters that announce them."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,8 @@ from calls.applications.models import Application, ApplicationStatus
 
 
 class Decision(models.Model):
-    """A recorded outcome; the application's status follows it through calls.workflow."""
+    """A recorded outcome; the application's status follows it through
+    calls.applications.workflow."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT,
                                     related_name="decisions")

@@ -1,5 +1,5 @@
 """Evaluation: declarations, conflicts of interest, reviewer assignments, reviews and scores,
-decisions and the letters that announce them."""
+and what an expert knows (for matching)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

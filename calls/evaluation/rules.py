@@ -4,8 +4,8 @@ it, staff included. Who may change a review now: its reviewer, while the applica
 evaluation and the review workflow's table lets it."""
 import rules
 
-from calls.applications.models import ApplicationStatus
 from calls.applications.rules import can_edit, is_invited_viewer
+from calls.applications.workflow import under_evaluation
 from calls.evaluation import workflow as review_workflow
 from calls.evaluation.conflicts import is_conflicted as conflicted
 from calls.evaluation.models import ReviewerRole, ReviewStatus
@@ -61,8 +61,7 @@ def is_its_reviewer(user, assignment):
 
 @rules.predicate
 def is_under_evaluation(user, assignment):
-    return assignment is not None and \
-        assignment.application.status == ApplicationStatus.SUBMITTED
+    return assignment is not None and under_evaluation(assignment.application)
 
 
 def review_allowed(action):

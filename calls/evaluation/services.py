@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.applications.models import ApplicationStatus
+from calls.applications.workflow import under_evaluation
 from calls.evaluation import workflow
 from calls.evaluation.conflicts import detected_conflict, is_conflicted
 from calls.evaluation.models import (
@@ -67,7 +67,7 @@ def declare_conflict(application, *, person, reason):
 def assign(application, reviewer, *, role=ReviewerRole.EXTERNAL, by):
     """Not one transaction on purpose: a detected conflict is recorded even though the
     assignment is refused."""
-    if application.status != ApplicationStatus.SUBMITTED:
+    if not under_evaluation(application):
         raise ValidationError(_("Only submitted applications are evaluated."), code="not_submitted")
     if Conflict.objects.filter(application=application, person=reviewer).exists():
         raise ValidationError(_("%(person)s has a conflict of interest with this application.")
@@ -127,7 +127,7 @@ def _ensure_may_review(assignment, user):
     if assignment.reviewer_id != user.id:
         raise PermissionDenied
     application = assignment.application
-    if application.status != ApplicationStatus.SUBMITTED:
+    if not under_evaluation(application):
         raise ValidationError(_("This application is no longer under evaluation."),
                               code="not_under_evaluation")
     if not has_signed(application.stage.call, user):

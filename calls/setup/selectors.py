@@ -1,4 +1,4 @@
-"""TODO docstring (from calls.applications.selectors)."""
+"""Reads of calls used by the public pages and the pilots' call pages."""
 from django.db.models import Max, Min, Prefetch
 from django.utils import timezone
 

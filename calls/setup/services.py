@@ -1,4 +1,5 @@
-"""Every write on calls and their stages. Applications have their own module, calls.submission."""
+"""Every write on calls and their stages. Applications have their own part,
+calls.applications."""
 from itertools import pairwise
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError

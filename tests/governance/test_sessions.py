@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from calls.applications import services as submission
 from calls.applications.models import ApplicationStatus
+from governance import selectors as governance_selectors
 from governance import services as voting
 from governance.models import (
     AgendaItem,
@@ -371,7 +372,7 @@ def test_a_conflicted_member_is_recused_and_cannot_vote(client, en_pilot, en_app
     client.post(reverse("governance:open_ballot", args=[session.pk, item.pk]), {"closes_at": ""})
     assert list(Recusal.objects.filter(item=item).values_list("member_id", flat=True)) == [
         conflicted.pk]
-    assert voting.eligible_voter_ids(item) == {fair.pk}
+    assert governance_selectors.eligible_voter_ids(item) == {fair.pk}
 
     html = _page(client, conflicted, session)
     assert "You are recused from this item" in html
