@@ -15,6 +15,8 @@ S = ApplicationStatus
 
 # action: (the states it may start from, the state it leads to)
 TRANSITIONS = {
+    # Not a move, but asked like one: only a draft is edited (saved, documents uploaded).
+    "save": ({S.DRAFT}, S.DRAFT),
     "submit": ({S.DRAFT}, S.SUBMITTED),
     "reopen": ({S.SUBMITTED}, S.DRAFT),
     "withdraw": ({S.DRAFT, S.SUBMITTED}, S.WITHDRAWN),
@@ -25,11 +27,6 @@ TRANSITIONS = {
     "fund": ({S.RECOMMENDED}, S.FUNDED),
     "not_fund": ({S.RECOMMENDED}, S.NOT_FUNDED),
 }
-# Not a move, but asked like one: only a draft is edited (saved, documents uploaded).
-EDITABLE = frozenset({S.DRAFT})
-# The action that records each outcome a committee or the Comité Directeur decides.
-OUTCOME_ACTIONS = {target: action for action, (_sources, target) in TRANSITIONS.items()
-                   if action not in ("submit", "reopen", "withdraw")}
 
 # Outcomes a committee decides, by the kind of stage the application belongs to; the motion
 # (the favourable outcome) comes first.
@@ -44,6 +41,9 @@ OPPOSITE = {S.SELECTED: S.NOT_SELECTED, S.RECOMMENDED: S.NOT_RECOMMENDED, S.FUND
 DECISION_ORDER = (S.SELECTED, S.NOT_SELECTED, S.RECOMMENDED, S.NOT_RECOMMENDED, S.FUNDED,
                   S.NOT_FUNDED)
 DECIDED = frozenset(DECISION_ORDER)
+# The action that records each outcome a committee or the Comité Directeur decides.
+OUTCOME_ACTIONS = {target: action for action, (_sources, target) in TRANSITIONS.items()
+                   if target in DECIDED}
 
 # Groups of states read by lists, dashboards, reports and exports, defined once here.
 NOT_IN_COMPETITION = (S.DRAFT, S.WITHDRAWN)
@@ -57,8 +57,6 @@ UNDER_EVALUATION = frozenset({S.SUBMITTED})
 
 def allows(action, application):
     """True when the table lets `application` take `action` now. Pure: no query, no user."""
-    if action == "save":
-        return application.status in EDITABLE
     sources, _target = TRANSITIONS[action]
     return application.status in sources
 

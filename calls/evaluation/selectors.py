@@ -33,8 +33,6 @@ from calls.setup.models import Call
 from pepr.core.models import AuditEvent, User
 
 SUBMITTED = ReviewStatus.SUBMITTED
-# Applications the pilots' progress page follows: everything sent, whatever was decided since.
-EVALUATED = IN_COMPETITION
 
 
 def visible_applications(user):
@@ -199,7 +197,7 @@ def progress_rows(stage, user):
     """Per application: reviews done, mean and spread of the submitted reviews' mean points and
     the rank by mean (best first, unreviewed last), all computed by the database."""
     rows = with_review_aggregates(
-        visible_applications(user).filter(stage=stage, status__in=EVALUATED))
+        visible_applications(user).filter(stage=stage, status__in=IN_COMPETITION))
     by_mean = F("mean").desc(nulls_last=True)
     return rows.annotate(rank=Window(Rank(), order_by=by_mean)).order_by(
         by_mean, "reference", "pk")

@@ -151,7 +151,7 @@ class StageForm(forms.ModelForm):
 
 
 class BaseStageFormSet(forms.BaseInlineFormSet):
-    """The stages of a call; the rules on the stages as a whole come from calls.services."""
+    """The stages of a call; the rules on the stages as a whole come from calls.setup.services."""
 
     def __init__(self, *args, call_kind=None, **kwargs):
         self.call_kind = call_kind
@@ -167,7 +167,7 @@ class BaseStageFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        # An opened stage of a published call stays (calls.services.remove_stage refuses it too).
+        # An opened stage of a published call stays (calls.setup.services.remove_stage refuses it too).
         if "DELETE" in form.fields and form.instance.pk and form.fields["opens_at"].disabled:
             form.fields["DELETE"].disabled = True
 

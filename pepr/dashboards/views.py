@@ -1,6 +1,6 @@
 """The dashboards: the programme's budget, one call's applications and evaluation, the projects.
 
-Pages work without JavaScript: every chart is server-drawn SVG (pepr.charts) followed by its
+Pages work without JavaScript: every chart is server-drawn SVG (pepr.core.charts) followed by its
 data as an HTML table, and filters are GET forms whose values stay in the URL. Each page runs a
 fixed number of queries, all aggregates or LIMITed lists (pepr.dashboards.selectors).
 """

@@ -16,7 +16,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from calls.applications.models import Application, ApplicationStatus
+from calls.applications.models import Application
+from calls.applications.workflow import IN_COMPETITION, UNDER_EVALUATION
 from calls.evaluation import matching, selectors
 from calls.evaluation import services as evaluation
 from calls.evaluation.forms import AssignForm, SuggestionForm, pool_choices
@@ -35,7 +36,7 @@ def stages(request):
     """Entry point of the pilots: the stages that received applications."""
     rows = (Stage.objects.select_related("call")
             .annotate(received=Count("applications", filter=Q(
-                applications__status__in=selectors.EVALUATED)))
+                applications__status__in=IN_COMPETITION)))
             .filter(received__gt=0).order_by("-closes_at", "pk"))
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "calls/evaluation/stages.html", {"page": page})
@@ -53,7 +54,7 @@ def assignments(request, stage_pk):
     return render(request, "calls/evaluation/assignments.html", {
         "stage": stage, "page": page, "reviewer_options": reviewer_options,
         "roles": ReviewerRole.choices,
-        "hidden": selectors.hidden_count(stage, request.user, [ApplicationStatus.SUBMITTED]),
+        "hidden": selectors.hidden_count(stage, request.user, UNDER_EVALUATION),
     })
 
 
@@ -104,7 +105,7 @@ def suggest(request, stage_pk):
     stage = stage_or_404(stage_pk)
     pool = list(matching.reviewer_pool())
     visible = selectors.visible_applications(request.user).filter(
-        stage=stage, status=ApplicationStatus.SUBMITTED)
+        stage=stage, status__in=UNDER_EVALUATION)
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         pairs = form.cleaned_data["pair"]
@@ -141,7 +142,7 @@ def progress(request, stage_pk):
     return render(request, "calls/evaluation/progress.html", {
         "stage": stage, "page": page, "reviewers": reviewers,
         "due_passed": bool(stage.review_due_at and stage.review_due_at < timezone.now()),
-        "hidden": selectors.hidden_count(stage, request.user, selectors.EVALUATED),
+        "hidden": selectors.hidden_count(stage, request.user, IN_COMPETITION),
     })
 
 
