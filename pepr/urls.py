@@ -2,6 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from calls.setup import views as call_views
 
@@ -23,6 +24,13 @@ urlpatterns = [
     path("dashboards/", include("pepr.dashboards.urls")),
     path("api/", include("pepr.api.urls")),
     path("admin/", admin.site.urls),
+    # Addresses of the decision pages before they moved under /decisions/: bookmarks keep working.
+    path("evaluation/applications/<int:pk>/decide/",
+         RedirectView.as_view(pattern_name="decisions:decide", permanent=True)),
+    path("evaluation/stages/<int:stage_pk>/letters/",
+         RedirectView.as_view(pattern_name="decisions:letters", permanent=True)),
+    path("evaluation/letters/<int:pk>/",
+         RedirectView.as_view(pattern_name="decisions:letter", permanent=True)),
 ]
 # MEDIA is never served as static files: uploaded documents are private and only leave through
 # views that check permissions on each object.

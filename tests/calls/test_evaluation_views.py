@@ -623,3 +623,17 @@ def test_pages_use_the_users_language(client, application, assignment):
     client.force_login(french)
     response = client.get(reverse("evaluation:progress", args=[application.stage_id]))
     assert response.status_code == 200 and '<html lang="fr">' in response.content.decode()
+
+
+def test_the_decision_pages_old_addresses_lead_to_the_new_ones(client, stage, coordinator,
+                                                               en_pilot):
+    application = _submitted(stage, coordinator)
+    client.force_login(en_pilot)
+    for old, new in [
+        (f"/evaluation/applications/{application.pk}/decide/",
+         reverse("decisions:decide", args=[application.pk])),
+        (f"/evaluation/stages/{stage.pk}/letters/", reverse("decisions:letters", args=[stage.pk])),
+    ]:
+        response = client.get(old, follow=True)
+        assert response.redirect_chain == [(new, 301)], old
+        assert response.status_code == 200
