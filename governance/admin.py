@@ -1,7 +1,7 @@
 """Administration of the committees, their members and the work packages."""
 from django.contrib import admin
 
-from governance.models import AgendaItem, Committee, CommitteeMembership, Session, Vote, WorkPackage
+from governance.models import AgendaItem, Committee, CommitteeMembership, Session, Vote
 from pepr.core.admin import ReadOnlyAdmin
 
 
@@ -15,13 +15,6 @@ class MembershipInline(admin.TabularInline):
 class CommitteeAdmin(admin.ModelAdmin):
     list_display = ["name_fr", "name_en", "code"]
     inlines = [MembershipInline]
-
-
-@admin.register(WorkPackage)
-class WorkPackageAdmin(admin.ModelAdmin):
-    list_display = ["number", "title_fr", "title_en", "lead"]
-    list_select_related = ["lead"]
-    autocomplete_fields = ["lead"]
 
 
 class AgendaItemInline(admin.TabularInline):

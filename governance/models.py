@@ -72,32 +72,6 @@ class CommitteeMembership(models.Model):
         return f"{self.user} – {self.committee} ({self.get_role_display()})"
 
 
-class WorkPackage(models.Model):
-    programme = models.ForeignKey(
-        "pepr.Programme", on_delete=models.CASCADE, related_name="work_packages"
-    )
-    number = models.PositiveSmallIntegerField(_("number"))
-    title_fr = models.CharField(_("title (French)"), max_length=255)
-    title_en = models.CharField(_("title (English)"), max_length=255)
-    lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("lead"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="led_work_packages",
-    )
-
-    title = Localized("title")
-
-    class Meta:
-        verbose_name = _("work package")
-        verbose_name_plural = _("work packages")
-        ordering = ["programme", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "number"], name="work_package_unique"),
-        ]
-
-    def __str__(self):
-        return _("WP%(number)s: %(title)s") % {"number": self.number, "title": self.title}
-
-
 class Session(models.Model):
     """A meeting of a committee with its members and an agenda of applications."""
 

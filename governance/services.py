@@ -26,7 +26,6 @@ from governance.models import (
     Session,
     Vote,
     VoteChoice,
-    WorkPackage,
 )
 from governance.selectors import eligible_voter_ids
 from pepr.core import audit, reference_data
@@ -199,12 +198,8 @@ def decide_from_ballot(item, *, by):
 
 @transaction.atomic
 def load_committees(programme):
-    """Create or update the four committees and the governance's five work packages."""
+    """Create or update the four committees."""
     for committee in reference_data.COMMITTEES:
         Committee.objects.update_or_create(
             programme=programme, code=committee["code"], defaults=committee
-        )
-    for work_package in reference_data.WORK_PACKAGES:
-        WorkPackage.objects.update_or_create(
-            programme=programme, number=work_package["number"], defaults=work_package
         )

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from calls.decisions import selectors
 from calls.evaluation.views.access import unconflicted_or_404
 from pepr.core.views_common import error_message, requires_any
-from projects import services as project_services
+from projects.follow_up import services as project_services
 
 decider_required = requires_any("projects.create_from_application")
 

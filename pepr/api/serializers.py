@@ -6,7 +6,7 @@ from calls.applications.models import Application, ApplicationStatus
 from calls.applications.workflow import DECIDED
 from calls.decisions.models import Decision
 from calls.setup.models import Call, Stage
-from projects.models import FundedProject, PriorityProject
+from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
 
 
 class PersonSerializer(serializers.Serializer):

@@ -37,7 +37,7 @@ from calls.setup.filters import CallStageFilter
 from calls.setup.models import Call, Stage
 from pepr.api import serializers
 from pepr.api.permissions import ReadsDashboards
-from projects.models import FundedProject, PriorityProject
+from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
 
 
 class ByIdCursor(CursorPagination):

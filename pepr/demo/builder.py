@@ -29,7 +29,7 @@ from pepr.core import services
 from pepr.core.models import Axis, CommitteeCode, Organisation, OrganisationKind, Role, User
 from pepr.demo import evaluation as demo_evaluation
 from pepr.reference import load_reference_data
-from projects.models import PriorityProject
+from projects.models import Project as PriorityProject  # TODO(merge)
 
 DEMO_DOMAIN = "demo.pepr-bbti.fr"
 DEMO_PASSWORD = "demo-pepr-bbti"

@@ -49,7 +49,7 @@ from calls.evaluation.models import Assignment, Score
 from calls.setup.filters import CallStageFilter
 from calls.setup.models import Criterion
 from governance.models import AgendaItem
-from projects.models import FundedProject, PriorityProject
+from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
 
 CHUNK = 2000
 CSV_ROWS_PER_CHUNK = 200

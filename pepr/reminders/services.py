@@ -30,7 +30,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,6 +42,7 @@ from pepr.core.models import EmailStatus, OutboundEmail, User
 from pepr.core.outbox import queue_email
 from pepr.reminders.models import Reminder, ReminderKind
 from projects.models import ProjectReport
+from projects.reports.workflow import OWED_REPORT_STATUSES
 
 BATCH_SIZE = 500
 # An e-mail row still queued this long after it was committed lost its task (the process died
@@ -127,12 +127,8 @@ def _ballot_rows():
 
 def _report_rows():
     return (ProjectReport.objects
-            .filter(submitted_at__isnull=True)
-            .filter(Q(funded_project__coordinator__is_active=True)
-                    | Q(funded_project__isnull=True,
-                        priority_project__coordinator__is_active=True))
-            .annotate(reminder_recipient=Coalesce("funded_project__coordinator_id",
-                                                  "priority_project__coordinator_id"),
+            .filter(status__in=OWED_REPORT_STATUSES, project__coordinator__is_active=True)
+            .annotate(reminder_recipient=F("project__coordinator_id"),
                       reminder_target=F("pk"), reminder_deadline=F("due_at")))
 
 
@@ -156,7 +152,7 @@ SOURCES = [
             lambda item: _site(reverse("home"))),
     _Source(ReminderKind.REPORT_DUE, ProjectReport, _report_rows,
             lambda ids: ProjectReport.objects.select_related(
-                "funded_project", "priority_project__axis").in_bulk(ids),
+                "project__axis").in_bulk(ids),
             lambda report: _site(reverse("home"))),
 ]
 _BY_KIND = {source.kind: source for source in SOURCES}

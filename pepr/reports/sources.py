@@ -27,7 +27,7 @@ from pepr.core import charts
 from pepr.core.models import Axis
 from pepr.core.paris import PARIS
 from pepr.reports.models import ReportKind
-from projects.models import FundedProject, ProjectReport
+from projects.models import Project, ProjectReport
 
 S = ApplicationStatus
 
@@ -323,8 +323,8 @@ def minutes_context(session):
 # --- Funded project progress report ---------------------------------------------------------
 
 def load_project(pk):
-    return (FundedProject.objects.select_related("application__stage__call", "axis",
-                                                 "coordinator__organisation")
+    return (Project.objects.select_related("application__stage__call", "axis",
+                                           "coordinator__organisation")
             .filter(pk=pk).first())
 
 
@@ -365,7 +365,7 @@ SOURCES = {
         ReportKind.MINUTES, Session, "reports/pdf_minutes.html", load_session, minutes_summary,
         minutes_context, lambda s: f"{s.committee.code}-{timezone.localdate(s.held_at, PARIS)}"),
     ReportKind.PROJECT: Source(
-        ReportKind.PROJECT, FundedProject, "reports/pdf_project.html", load_project,
+        ReportKind.PROJECT, Project, "reports/pdf_project.html", load_project,
         project_summary, project_context, lambda p: p.acronym),
 }
 

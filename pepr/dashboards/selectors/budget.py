@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.setup.models import Call, CallKind, Stage
 from pepr.core.paris import PARIS
-from projects.models import FundedProject, PriorityProject
+from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
 
 
 def _first_opening():

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from projects.models import FundedProject, PriorityProject, ProjectReport
+from projects.models import Project as FundedProject, Project as PriorityProject, ProjectReport  # TODO(merge)
 
 REPORTS_DUE_WITHIN = timedelta(days=30)
 # Bars of the largest funded projects' chart, as many as the call dashboard's organisations.
