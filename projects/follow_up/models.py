@@ -261,6 +261,15 @@ class Deliverable(models.Model):
     def is_late(self):
         return self.status == DeliverableStatus.PLANNED and self.due_date < paris_today()
 
+    @property
+    def open_to_delivery(self):
+        """Planned or delivered (the evidence may be replaced), not yet accepted."""
+        return self.status != DeliverableStatus.ACCEPTED
+
+    @property
+    def awaits_acceptance(self):
+        return self.status == DeliverableStatus.DELIVERED
+
 
 class GovernanceActionKind(models.TextChoices):
     EVENT = "event", _("Event")

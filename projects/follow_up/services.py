@@ -1,13 +1,20 @@
 """Writes of followed projects: the priority slots, a funded application handed over to
 follow-up, the governance project, deliverables and co-editors."""
+import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calls.applications.models import ApplicationStatus
 from pepr.core import audit, reference_data
-from projects.follow_up.models import (Project, ProjectOrigin, ProjectPartner, ProjectStatus,
-                                       WorkPackage)
+from pepr.core.models import User
+from pepr.core.outbox import queue_email
+from projects.follow_up.models import (Deliverable, DeliverableStatus, Project, ProjectEditor,
+                                       ProjectOrigin, ProjectPartner, ProjectStatus, WorkPackage)
 
 
 @transaction.atomic
@@ -75,3 +82,94 @@ def _distinct_units(partners):
         if key not in seen:
             seen.add(key)
             yield partner
+
+
+# --- Milestones and deliverables ------------------------------------------------------------
+
+@transaction.atomic
+def deliver(deliverable, *, by, evidence=None, inspected=None):
+    """Mark a milestone or deliverable delivered, with its evidence (a PDF already checked by
+    the form: `inspected` holds its pages and digest)."""
+    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    if not rules.has_perm("projects.edit_deliverable", by, deliverable):
+        raise PermissionDenied
+    if deliverable.status == DeliverableStatus.ACCEPTED:
+        raise ValidationError(_("This item was accepted: it can no longer be changed."),
+                              code="accepted")
+    fields = ["status", "delivered_at", "delivered_by"]
+    if evidence is not None:
+        deliverable.evidence.save(f"{deliverable.code}.pdf", evidence, save=False)
+        deliverable.evidence_name = evidence.name[:255]
+        deliverable.evidence_pages, deliverable.evidence_sha256 = inspected.pages, inspected.sha256
+        fields += ["evidence", "evidence_name", "evidence_pages", "evidence_sha256"]
+    elif not deliverable.evidence:
+        raise ValidationError({"evidence": _("Attach the evidence (a PDF) of this item.")},
+                              code="no_evidence")
+    deliverable.status, deliverable.delivered_by = DeliverableStatus.DELIVERED, by
+    deliverable.delivered_at = timezone.now()
+    deliverable.save(update_fields=fields)
+    audit.record(by, "project.deliverable.delivered", deliverable.project,
+                 _("delivered %(code)s %(title)s") % {"code": deliverable.code,
+                                                     "title": deliverable.title},
+                 deliverable_id=deliverable.pk)
+    return deliverable
+
+
+@transaction.atomic
+def accept_deliverable(deliverable, *, by):
+    deliverable = Deliverable.objects.select_for_update().select_related("project").get(
+        pk=deliverable.pk)
+    if not rules.has_perm("projects.accept_deliverable", by, deliverable):
+        raise PermissionDenied
+    if deliverable.status != DeliverableStatus.DELIVERED:
+        raise ValidationError(_("Only a delivered item can be accepted."), code="not_delivered")
+    deliverable.status, deliverable.accepted_by = DeliverableStatus.ACCEPTED, by
+    deliverable.accepted_at = timezone.now()
+    deliverable.save(update_fields=["status", "accepted_at", "accepted_by"])
+    audit.record(by, "project.deliverable.accepted", deliverable.project,
+                 _("accepted %(code)s %(title)s") % {"code": deliverable.code,
+                                                    "title": deliverable.title},
+                 deliverable_id=deliverable.pk)
+    return deliverable
+
+
+# --- Co-editors -----------------------------------------------------------------------------
+
+@transaction.atomic
+def invite_editor(project, *, email, by):
+    """Invite a person to co-edit the project's reports and deliverables; the e-mail is written
+    into the outbox in the same transaction, so that nothing is lost if the broker is down."""
+    if not rules.has_perm("projects.invite_editor", by, project):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if email == by.email.lower():
+        raise ValidationError({"email": _("You cannot invite yourself.")}, code="self")
+    editor, created = ProjectEditor.objects.get_or_create(
+        project=project, email=email, defaults={"invited_by": by})
+    if not created:
+        raise ValidationError({"email": _("This person is already invited.")}, code="invited")
+    known = User.objects.filter(email__iexact=email).first()
+    with translation.override(known.language if known else "fr"):
+        context = {"project": project, "invited_by": by,
+                   "url": settings.SITE_URL.rstrip("/") + reverse(
+                       "projects:accept_invitation", args=[editor.token])}
+        subject = render_to_string("emails/project_invitation_subject.txt", context).strip()
+        body = render_to_string("emails/project_invitation.txt", context)
+    queue_email(key=f"project-invitation:{editor.pk}", recipient=email, subject=subject,
+                body=body)
+    audit.record(by, "project.editor.invited", project,
+                 _("invited %(email)s to co-edit") % {"email": email})
+    return editor
+
+
+@transaction.atomic
+def accept_invitation(token, *, user):
+    editor = ProjectEditor.objects.select_for_update().filter(token=token).first()
+    if editor is None or editor.email != user.email.lower():
+        raise PermissionDenied(_("This invitation was sent to another e-mail address."))
+    if editor.accepted_at is None:
+        editor.user, editor.accepted_at = user, timezone.now()
+        editor.save(update_fields=["user", "accepted_at"])
+        audit.record(user, "project.editor.joined", editor.project,
+                     _("accepted to co-edit the project"))
+    return editor

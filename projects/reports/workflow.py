@@ -44,7 +44,7 @@ def is_late(report, now=None):
     return is_owed(report) and report.due_at < (now or timezone.now())
 
 
-def _refusal(action):
+def refusal(action):
     if action in ("save", "submit"):
         return ValidationError(_("This report was submitted: it can no longer be changed."),
                                code="not_editable")
@@ -54,7 +54,7 @@ def _refusal(action):
 def perform(report, action, *, by):
     """Move `report` by `action`; the caller holds its row lock and saves what else changed."""
     if not allows(action, report):
-        raise _refusal(action)
+        raise refusal(action)
     target = TRANSITIONS[action][1]
     now = timezone.now()
     report.status = target
