@@ -1,5 +1,6 @@
 """Values every page shows: contacts, accessibility status, and which menus the viewer gets."""
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
@@ -23,7 +24,7 @@ def _menus(user):
         # Who reads every project (projects.rules): committee members, pilots and ANR.
         "projects": committee or dashboards,
         # One query, through the reverse relations: the core does not import the projects app.
-        "my_projects": type(user).objects.filter(pk=user.pk).filter(
+        "my_projects": get_user_model().objects.filter(pk=user.pk).filter(
             Q(coordinated_projects__isnull=False)
             | Q(project_editorships__accepted_at__isnull=False)).exists(),
     }

@@ -12,7 +12,7 @@ from calls.evaluation import services as evaluation
 from calls.evaluation.models import Assignment, Conflict, ExpertProfile, ReviewStatus
 from calls.setup.models import StageKind
 from pepr.core.models import AuditEvent, Axis, CommitteeCode
-from projects import services as project_services
+from projects.follow_up import services as project_services
 from tests.calls.helpers import complete
 from tests.factories import UserFactory, make_call, member_of
 
@@ -174,7 +174,11 @@ def test_full_proposal_is_recommended_then_validated_by_the_comite_directeur(db,
     decisions.decide(application, ApplicationStatus.FUNDED, by=directeur)
     application.refresh_from_db()
     project = project_services.create_from_application(application, by=pilot)
-    assert project.acronym == application.acronym
+    assert (project.acronym, project.origin, project.axis_id, project.budget_eur) == (
+        application.acronym, "aap", application.axis_id, application.requested_budget_eur)
+    # The partner teams carry over, one per research unit.
+    assert set(project.partners.values_list("laboratory", "lead_email")) == set(
+        application.partners.values_list("laboratory", "lead_email"))
     assert project_services.create_from_application(application, by=pilot) == project
 
 

@@ -23,7 +23,7 @@ from calls.evaluation.models import Assignment, Conflict, Declaration, ReviewSta
 from calls.setup.models import Stage, StageKind
 from pepr.core.models import AuditEvent, CommitteeCode, Role
 from pepr.core.services import grant_role
-from projects.models import FundedProject
+from projects.models import Project
 from tests.calls.helpers import complete
 from tests.factories import OrganisationFactory, UserFactory, make_call, member_of
 
@@ -545,7 +545,7 @@ def test_funding_is_validated_by_the_comite_directeur_only(client, coordinator, 
     assert application.status == ApplicationStatus.FUNDED
     assert "Create the project" in response.content.decode()
     client.post(reverse("projects:create_from_application", args=[application.pk]))
-    assert FundedProject.objects.get(application=application).acronym == "AAVCIB"
+    assert Project.objects.get(application=application).acronym == "AAVCIB"
     assert "Create the project" not in client.get(url).content.decode()
     # The Comité Directeur does not reach the pilots' other pages.
     assert client.get(reverse("evaluation:progress", args=[application.stage_id])
