@@ -30,8 +30,12 @@ def is_project_coordinator(user, obj):
 @rules.predicate
 def is_project_co_editor(user, obj):
     project = _project(obj)
-    return project is not None and user.is_authenticated and project.editors.filter(
-        user=user, accepted_at__isnull=False).exists()
+    if project is None or not user.is_authenticated:
+        return False
+    prefetched = getattr(project, "_prefetched_objects_cache", {}).get("editors")
+    if prefetched is not None:  # the project page loaded them: ask no query per report
+        return any(e.user_id == user.id and e.accepted_at for e in prefetched)
+    return project.editors.filter(user=user, accepted_at__isnull=False).exists()
 
 
 @rules.predicate

@@ -16,7 +16,9 @@ def is_conflicted(project, person):
     if person.pk is not None and person.pk == project.coordinator_id:
         return True
     email = (person.email or "").lower()
-    if email and project.editors.filter(email__iexact=email).exists():
+    editors = getattr(project, "_prefetched_objects_cache", {}).get("editors")
+    if email and (any(e.email.lower() == email for e in editors) if editors is not None
+                  else project.editors.filter(email__iexact=email).exists()):
         return True
     unit = _norm(person.laboratory)
     for partner in project.partners.all():

@@ -11,8 +11,10 @@ from projects.follow_up.models import Project, ProjectOrigin, ProjectStatus
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search",
                                   help_text=_("Acronym, title or coordinator."))
-    axis = django_filters.TypedChoiceFilter(
-        label=_("Axis"), field_name="axis__number", coerce=int,
+    # A ChoiceFilter: Django's TypedChoiceField takes no `empty_label`; the number is compared
+    # by the ORM, which casts it.
+    axis = django_filters.ChoiceFilter(
+        label=_("Axis"), field_name="axis__number",
         choices=[(n, str(n)) for n in range(1, 5)], empty_label=_("All axes"))
     origin = django_filters.ChoiceFilter(label=_("Origin"), choices=ProjectOrigin.choices,
                                          empty_label=_("All origins"))

@@ -90,7 +90,9 @@ def deliver(request, pk):
     deliverable = _deliverable_or_404(pk, request.user)
     if not rules.has_perm("projects.edit_deliverable", request.user, deliverable):
         raise PermissionDenied
-    form = DeliverForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, even an empty one, so that a form sent without a file gets its error.
+    form = (DeliverForm(request.POST, request.FILES) if request.method == "POST"
+            else DeliverForm())
     if request.method == "POST" and form.is_valid():
         try:
             project_services.deliver(deliverable, by=request.user,
