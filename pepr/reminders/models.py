@@ -10,6 +10,8 @@ class ReminderKind(models.TextChoices):
     REVIEW_DUE = "review_due", _("Review due")
     BALLOT_CLOSING = "ballot_closing", _("Vote before the ballot closes")
     REPORT_DUE = "report_due", _("Project report due")
+    MILESTONE_DUE = "milestone_due", _("Project milestone due")
+    DELIVERABLE_DUE = "deliverable_due", _("Project deliverable due")
 
 
 class Reminder(models.Model):

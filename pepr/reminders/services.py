@@ -1,9 +1,12 @@
 """Deadline reminders: who must be reminded of what, each offset claimed once, queued in the outbox.
 
-Four kinds, each with offsets from settings.REMINDER_OFFSETS (e.g. 7d, 2d, 6h before the deadline):
+Six kinds, each with offsets from settings.REMINDER_OFFSETS (e.g. 7d, 2d, 6h before the deadline):
 a draft application before its stage closes (only to coordinators who asked for optional
 reminders), an unsubmitted review before the stage's review date, a present, non-recused member's
-missing vote before the ballot closes, an unsubmitted project report before it is due.
+missing vote before the ballot closes, an unsubmitted project report before it is due, and a
+project's milestone or deliverable still planned before its due date. The project kinds go to
+the project's coordinator and to the co-editors who accepted their invitation; milestones and
+deliverables use the reports' offsets unless settings give them their own.
 
 Exactly once: a `Reminder` row (unique on kind, recipient, target, offset) is inserted with
 INSERT … ON CONFLICT DO NOTHING RETURNING, and the e-mail is put in the outbox in the same
@@ -21,7 +24,7 @@ constraint (a model change), not a longer offset label.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from itertools import islice
 from typing import Any
 
@@ -40,8 +43,9 @@ from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Vot
 from pepr.core import enqueue
 from pepr.core.models import EmailStatus, OutboundEmail, User
 from pepr.core.outbox import queue_email
+from pepr.core.paris import PARIS
 from pepr.reminders.models import Reminder, ReminderKind
-from projects.models import ProjectReport
+from projects.models import Deliverable, DeliverableKind, DeliverableStatus, ProjectReport
 from projects.reports.workflow import OWED_REPORT_STATUSES
 
 BATCH_SIZE = 500
@@ -61,9 +65,17 @@ def parse_offset(label):
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
+# A project's milestones and deliverables are owed to the programme like its reports: the same
+# lead times, unless settings.REMINDER_OFFSETS names the kind.
+_OFFSETS_LIKE = {ReminderKind.MILESTONE_DUE: ReminderKind.REPORT_DUE,
+                 ReminderKind.DELIVERABLE_DUE: ReminderKind.REPORT_DUE}
+
+
 def offsets(kind):
     """The (label, timedelta) offsets of a kind, loosest first."""
-    labels = [label.strip() for label in settings.REMINDER_OFFSETS.get(kind, [])]
+    configured = settings.REMINDER_OFFSETS
+    labels = configured.get(kind, configured.get(_OFFSETS_LIKE.get(kind), []))
+    labels = [label.strip() for label in labels]
     return sorted(((label, parse_offset(label)) for label in labels if label),
                   key=lambda step: step[1], reverse=True)
 
@@ -84,12 +96,16 @@ class Candidate:
 class _Source:
     kind: str
     model: type
-    # A queryset of the model annotated with reminder_recipient, reminder_target and
-    # reminder_deadline, holding every row that should be reminded if its deadline is near.
-    rows: Callable[[], Any]
+    # Querysets of the model annotated with reminder_recipient, reminder_target and
+    # reminder_deadline (in that order), holding every row that should be reminded if its
+    # deadline is near: one queryset per way of being a recipient, read as one UNION.
+    rows: Callable[[], list]
     # ids -> {id: target}, with what the e-mail shows.
     load: Callable[[set], dict]
     link: Callable[[Any], str]
+    # The deadline is a date (a milestone's due date), not a moment: it passes at midnight after
+    # it in Paris, when Deliverable.is_late turns true.
+    dated: bool = False
 
 
 def _draft_rows():
@@ -125,11 +141,40 @@ def _ballot_rows():
             .exclude(Exists(recused)).exclude(Exists(voted)))
 
 
+def _project_people(queryset, deadline):
+    """The rows of `queryset` (objects of a project) once for the project's active coordinator
+    and once for each active co-editor who accepted the invitation. The UNION of the branches
+    drops the duplicate of a coordinator who is a co-editor too."""
+    coordinator = (queryset.filter(project__coordinator__is_active=True)
+                   .annotate(reminder_recipient=F("project__coordinator_id"),
+                             reminder_target=F("pk"), reminder_deadline=F(deadline)))
+    # Filtered on annotations, not with filter(project__editors__…): a filter across the
+    # relation would join the editors again, pairing one editor's user with another's acceptance.
+    co_editors = (queryset
+                  .annotate(reminder_recipient=F("project__editors__user_id"),
+                            reminder_target=F("pk"), reminder_deadline=F(deadline),
+                            reminder_accepted=F("project__editors__accepted_at"),
+                            reminder_active=F("project__editors__user__is_active"))
+                  .filter(reminder_accepted__isnull=False, reminder_active=True))
+    return [coordinator, co_editors]
+
+
 def _report_rows():
-    return (ProjectReport.objects
-            .filter(status__in=OWED_REPORT_STATUSES, project__coordinator__is_active=True)
-            .annotate(reminder_recipient=F("project__coordinator_id"),
-                      reminder_target=F("pk"), reminder_deadline=F("due_at")))
+    return _project_people(ProjectReport.objects.filter(status__in=OWED_REPORT_STATUSES),
+                           "due_at")
+
+
+def _deliverable_rows(kind):
+    return lambda: _project_people(
+        Deliverable.objects.filter(kind=kind, status=DeliverableStatus.PLANNED), "due_date")
+
+
+def _load_deliverables(ids):
+    return Deliverable.objects.select_related("project", "work_package").in_bulk(ids)
+
+
+def _project_page(deliverable):
+    return _site(reverse("projects:detail", args=[deliverable.project_id]))
 
 
 def _site(path):
@@ -137,23 +182,27 @@ def _site(path):
 
 
 SOURCES = [
-    _Source(ReminderKind.DRAFT_DEADLINE, Application, _draft_rows,
+    _Source(ReminderKind.DRAFT_DEADLINE, Application, lambda: [_draft_rows()],
             lambda ids: Application.objects.select_related("stage__call").in_bulk(ids),
             lambda application: _site(reverse("calls:application", args=[application.pk]))),
-    # Reviewers, committee members and project coordinators land on their home page, which lists
-    # what they owe until the evaluation, committee and project pages have URLs of their own.
-    _Source(ReminderKind.REVIEW_DUE, Assignment, _review_rows,
+    # Reviewers and committee members land on their home page, which lists what they owe until
+    # the evaluation and committee pages have URLs of their own.
+    _Source(ReminderKind.REVIEW_DUE, Assignment, lambda: [_review_rows()],
             lambda ids: Assignment.objects.select_related("application__stage__call")
             .in_bulk(ids),
             lambda assignment: _site(reverse("home"))),
-    _Source(ReminderKind.BALLOT_CLOSING, AgendaItem, _ballot_rows,
+    _Source(ReminderKind.BALLOT_CLOSING, AgendaItem, lambda: [_ballot_rows()],
             lambda ids: AgendaItem.objects.select_related("application", "session__committee")
             .in_bulk(ids),
             lambda item: _site(reverse("home"))),
     _Source(ReminderKind.REPORT_DUE, ProjectReport, _report_rows,
-            lambda ids: ProjectReport.objects.select_related(
-                "project__axis").in_bulk(ids),
-            lambda report: _site(reverse("home"))),
+            lambda ids: ProjectReport.objects.select_related("project__axis").in_bulk(ids),
+            lambda report: _site(reverse("projects:report", args=[report.pk]))),
+    _Source(ReminderKind.MILESTONE_DUE, Deliverable, _deliverable_rows(DeliverableKind.MILESTONE),
+            _load_deliverables, _project_page, dated=True),
+    _Source(ReminderKind.DELIVERABLE_DUE, Deliverable,
+            _deliverable_rows(DeliverableKind.DELIVERABLE), _load_deliverables, _project_page,
+            dated=True),
 ]
 _BY_KIND = {source.kind: source for source in SOURCES}
 
@@ -169,26 +218,53 @@ def due_reminders(now):
         yield from _due_of(source, now)
 
 
+def _passed_by(source, moment):
+    """Q: the deadline has passed at `moment`. A date passes at midnight after it in Paris."""
+    if source.dated:
+        return Q(reminder_deadline__lt=timezone.localdate(moment, PARIS))
+    return Q(reminder_deadline__lte=moment)
+
+
+def _open_at(source, moment):
+    """Q: the deadline is still ahead at `moment` (the negation of `_passed_by`)."""
+    if source.dated:
+        return Q(reminder_deadline__gte=timezone.localdate(moment, PARIS))
+    return Q(reminder_deadline__gt=moment)
+
+
+def _moment(source, deadline):
+    """The deadline as a moment: a date's is midnight after it in Paris (stored on the claim)."""
+    if not source.dated:
+        return deadline
+    return datetime.combine(deadline + timedelta(days=1), time(0), tzinfo=PARIS)
+
+
+def _due_rows(source, now, steps, target_type):
+    """One query: (recipient, target, deadline, claimed at each offset…) of every due row."""
+    flags = [f"reminder_claimed_{index}" for index in range(len(steps))]
+    due_and_free = Q()
+    for flag, (_label, delta) in zip(flags, steps):
+        due_and_free |= _passed_by(source, now + delta) & Q(**{flag: False})
+    branches = []
+    for rows in source.rows():
+        rows = rows.filter(_open_at(source, now) & _passed_by(source, now + steps[0][1]))
+        for flag, (label, _delta) in zip(flags, steps):
+            rows = rows.annotate(**{flag: Exists(Reminder.objects.filter(
+                kind=source.kind, target_type=target_type, offset=label,
+                recipient_id=OuterRef("reminder_recipient"),
+                target_id=OuterRef("reminder_target")))})
+        branches.append(rows.filter(due_and_free).order_by().values_list(
+            "reminder_recipient", "reminder_target", "reminder_deadline", *flags))
+    rows = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
+    return list(rows.order_by("reminder_recipient", "reminder_target"))
+
+
 def _due_of(source, now):
     steps = offsets(source.kind)
     if not steps:
         return
     target_type = ContentType.objects.get_for_model(source.model)
-    rows = source.rows().filter(reminder_deadline__gt=now,
-                                reminder_deadline__lte=now + steps[0][1])
-    flags, due_and_free = [], Q()
-    for index, (label, delta) in enumerate(steps):
-        flag = f"reminder_claimed_{index}"
-        rows = rows.annotate(**{flag: Exists(Reminder.objects.filter(
-            kind=source.kind, target_type=target_type, offset=label,
-            recipient_id=OuterRef("reminder_recipient"),
-            target_id=OuterRef("reminder_target")))})
-        due_and_free |= Q(reminder_deadline__lte=now + delta, **{flag: False})
-        flags.append(flag)
-    rows = list(rows.filter(due_and_free)
-                .order_by("reminder_recipient", "reminder_target")
-                .values_list("reminder_recipient", "reminder_target", "reminder_deadline",
-                             *flags))
+    rows = _due_rows(source, now, steps, target_type)
     if not rows:
         return
     recipients = User.objects.in_bulk({row[0] for row in rows})
@@ -197,6 +273,7 @@ def _due_of(source, now):
         recipient, target = recipients.get(recipient_id), targets.get(target_id)
         if recipient is None or target is None:  # deleted since the first query
             continue
+        deadline = _moment(source, deadline)
         due = [(label, taken) for (label, delta), taken in zip(steps, claimed)
                if deadline <= now + delta]
         if not due:

@@ -10,6 +10,8 @@ class ReportKind(models.TextChoices):
     CALL = "call", _("Call report")
     MINUTES = "minutes", _("Committee session minutes")
     PROJECT = "project", _("Project progress report")
+    # A project's periodic report as submitted (its latest frozen version).
+    PROJECT_REPORT = "preport", _("Submitted project report")
 
 
 class ReportStatus(models.TextChoices):

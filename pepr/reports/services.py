@@ -82,7 +82,9 @@ def can_read(user, report_or_kind_target):
     if kind == ReportKind.MINUTES:
         return user.has_perm("governance.view_session", target)
     if kind == ReportKind.PROJECT:
-        return user.has_perm("pepr.view_dashboard") or target.coordinator_id == user.pk
+        return user.has_perm("projects.view_project", target)
+    if kind == ReportKind.PROJECT_REPORT:
+        return user.has_perm("projects.view_report_content", target)
     return False
 
 
@@ -127,7 +129,8 @@ def request_report(kind, target, *, language, by):
 
 
 def render(kind, target, *, language, excluded_ids=()):
-    """The PDF bytes of a report, in `language`, with the uploaded PDFs of a dossier appended;
+    """The PDF bytes of a report, in `language`, with the uploaded PDFs of a dossier (or the
+    scientific report of a project report) appended;
     `excluded_ids` are applications a call report leaves out (its reader's conflicts)."""
     source = source_of(kind)
     with translation.override(language):

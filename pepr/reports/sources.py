@@ -1,5 +1,6 @@
 """What each kind of PDF report shows, read from the database: a cheap summary of the rows a
-report depends on (its fingerprint) and the full context of its template.
+report depends on (its fingerprint) and the full context of its template. The two project kinds
+are read in `project_sources`.
 
 Statistics are aggregated by the database; the call report's ranked list, which can hold 6,500
 applications, is read as tuples through a server-side cursor (`.values_list().iterator()`) and
@@ -26,6 +27,7 @@ from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Ses
 from pepr.core import charts
 from pepr.core.models import Axis
 from pepr.core.paris import PARIS
+from pepr.reports import project_sources as projects
 from pepr.reports.models import ReportKind
 from projects.models import Project, ProjectReport
 
@@ -320,40 +322,6 @@ def minutes_context(session):
     }
 
 
-# --- Funded project progress report ---------------------------------------------------------
-
-def load_project(pk):
-    return (Project.objects.select_related("application__stage__call", "axis",
-                                           "coordinator__organisation")
-            .filter(pk=pk).first())
-
-
-def project_summary(project):
-    return {
-        "project": [project.acronym, project.title, project.budget_eur, project.axis_id,
-                    project.coordinator_id, project.coordinator.get_full_name()],
-        "reports": list(ProjectReport.objects.filter(funded_project=project).order_by("pk")
-                        .values_list("pk", "title", "due_at", "submitted_at")),
-        # Whether a report is overdue depends on the day.
-        "today": timezone.localdate(timezone=PARIS),
-    }
-
-
-def project_context(project):
-    now = timezone.now()
-    reports = list(ProjectReport.objects.filter(funded_project=project).order_by("due_at", "pk"))
-    for report in reports:
-        report.state = ("submitted" if report.submitted_at
-                        else "overdue" if report.due_at < now else "upcoming")
-    return {
-        "project": project, "application": project.application,
-        "reports": reports,
-        "submitted": sum(r.state == "submitted" for r in reports),
-        "overdue": sum(r.state == "overdue" for r in reports),
-        "upcoming": sum(r.state == "upcoming" for r in reports),
-    }
-
-
 SOURCES = {
     ReportKind.DOSSIER: Source(
         ReportKind.DOSSIER, Application, "reports/pdf_dossier.html", load_application,
@@ -365,8 +333,13 @@ SOURCES = {
         ReportKind.MINUTES, Session, "reports/pdf_minutes.html", load_session, minutes_summary,
         minutes_context, lambda s: f"{s.committee.code}-{timezone.localdate(s.held_at, PARIS)}"),
     ReportKind.PROJECT: Source(
-        ReportKind.PROJECT, Project, "reports/pdf_project.html", load_project,
-        project_summary, project_context, lambda p: p.acronym),
+        ReportKind.PROJECT, Project, "reports/pdf_project.html", projects.load_project,
+        projects.project_summary, projects.project_context, projects.project_name),
+    ReportKind.PROJECT_REPORT: Source(
+        ReportKind.PROJECT_REPORT, ProjectReport, "reports/pdf_project_report.html",
+        projects.load_project_report, projects.project_report_summary,
+        projects.project_report_context, projects.project_report_name,
+        projects.project_report_attachments),
 }
 
 

@@ -5,8 +5,8 @@ from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.utils import timezone
 
 from pepr.core.models import AuditEvent
-from projects.follow_up.models import (Deliverable, DeliverableStatus, Project, ProjectEditor,
-                                       ProjectOrigin, ProjectPartner)
+from projects.follow_up.models import (Deliverable, DeliverableStatus, GovernanceAction, Project,
+                                       ProjectEditor, ProjectOrigin, ProjectPartner)
 from projects.reports import workflow
 from projects.reports.models import ProjectReport, ProjectReportStatus, ReportBudgetLine
 
@@ -41,15 +41,19 @@ def my_projects(user):
     ).order_by("next_report", "acronym", "pk")
 
 
+def partners_with_spent():
+    """Partner teams with `spent_eur`: what the Comité de Pilotage accepted in their reports
+    (a submitted report's figures may still change)."""
+    return ProjectPartner.objects.select_related("organisation").annotate(
+        spent_eur=Sum("budget_lines__spent_eur",
+                      filter=Q(budget_lines__report__status=ProjectReportStatus.ACCEPTED)))
+
+
 def project_page(pk):
-    partners_spent = Sum("budget_lines__spent_eur",
-                         filter=Q(budget_lines__report__status=ProjectReportStatus.ACCEPTED))
     return (Project.objects.select_related("axis", "coordinator__organisation",
                                            "application__stage__call")
             .prefetch_related(
-                Prefetch("partners", queryset=ProjectPartner.objects.select_related(
-                    "organisation").annotate(spent_eur=partners_spent)
-                    .order_by("position", "pk")),
+                Prefetch("partners", queryset=partners_with_spent().order_by("position", "pk")),
                 Prefetch("work_packages"),
                 Prefetch("deliverables", queryset=Deliverable.objects.select_related(
                     "work_package", "delivered_by").order_by("due_date", "code", "pk")),
@@ -67,11 +71,15 @@ def history(project, limit=50):
 
 
 def budget_totals(project):
-    """Allocated (the project's budget), and spent in accepted reports."""
-    spent = ReportBudgetLine.objects.filter(
+    """Allocated (the project's budget) and spent: in accepted reports, and for the governance
+    project in its actions. The project page and the progress PDF both read it."""
+    in_reports = ReportBudgetLine.objects.filter(
         report__project=project, report__status=ProjectReportStatus.ACCEPTED).aggregate(
             total=Sum("spent_eur"))["total"] or 0
-    return {"allocated": project.budget_eur or 0, "spent": spent}
+    in_actions = GovernanceAction.objects.filter(work_package__project=project).aggregate(
+        total=Sum("spent_eur"))["total"] or 0 if project.origin == ProjectOrigin.GOVERNANCE else 0
+    return {"allocated": project.budget_eur or 0, "spent_in_reports": in_reports,
+            "spent_in_actions": in_actions, "spent": in_reports + in_actions}
 
 
 def report_page(pk):

@@ -1,5 +1,5 @@
 """Deadline reminders: who gets one, once per offset, through the outbox and a real worker."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +21,8 @@ from pepr.core.tasks import deliver_email
 from pepr.reminders import services as reminders
 from pepr.reminders.models import Reminder, ReminderKind
 from pepr.reminders.tasks import send_due_reminders
-from projects.models import FundedProject, PriorityProject, ProjectReport
+from projects.models import (Deliverable, DeliverableKind, DeliverableStatus, Project,
+                             ProjectEditor, ProjectOrigin, ProjectReport, ProjectReportStatus)
 from tests.concurrency import in_thread, wait_for
 from tests.factories import ApplicationFactory, UserFactory, make_call
 from tests.worker import celery_worker
@@ -30,11 +31,16 @@ PARIS = ZoneInfo("Europe/Paris")
 # A fixed deadline far enough ahead for the services that refuse a past one; 17:00 in Paris is
 # 16:00 UTC (winter time), so the e-mails show whether they convert to Paris time.
 DEADLINE = datetime(2031, 3, 14, 17, 0, tzinfo=PARIS)
+# A milestone or a deliverable due on 14 March is late from midnight after it, Paris time.
+DUE_DATE = date(2031, 3, 14)
+DUE_DATE_PASSES = datetime(2031, 3, 15, 0, 0, tzinfo=PARIS)
 OFFSETS = {
     "draft_deadline": ["7d", "2d", "6h"],
     "review_due": ["7d", "2d"],
     "ballot_closing": ["2d", "6h"],
     "report_due": ["14d", "2d"],
+    "milestone_due": ["14d", "2d"],
+    "deliverable_due": ["14d", "2d"],
 }
 SPANS = {"14d": timedelta(days=14), "7d": timedelta(days=7), "2d": timedelta(days=2),
          "6h": timedelta(hours=6)}
@@ -92,25 +98,46 @@ def ballot(deadline, *, present, absent=()):
     return voting.open_ballot(item, by=None, closes_at=deadline)
 
 
-def report(deadline, *, coordinator=None, **fields):
-    application = ApplicationFactory(status=ApplicationStatus.FUNDED, version=1,
-                                     coordinator=coordinator or UserFactory())
-    project = FundedProject.objects.create(application=application, acronym="NEUROVEC",
-                                           title="Vecteurs", coordinator=application.coordinator)
-    return ProjectReport.objects.create(funded_project=project, title="Rapport annuel 2030",
-                                        due_at=deadline, **fields)
+def project(*, coordinator=None, acronym="NEUROVEC"):
+    return Project.objects.create(origin=ProjectOrigin.AAP, acronym=acronym,
+                                  title_fr="Vecteurs ciblés", title_en="Targeted vectors",
+                                  coordinator=coordinator or UserFactory())
+
+
+def report(deadline, *, coordinator=None, of=None, **fields):
+    return ProjectReport.objects.create(project=of or project(coordinator=coordinator),
+                                        title="Rapport annuel 2030", due_at=deadline, **fields)
+
+
+def deliverable(due_date, *, kind=DeliverableKind.DELIVERABLE, coordinator=None, of=None,
+                **fields):
+    of = of or project(coordinator=coordinator)
+    code = fields.pop("code", f"{'M' if kind == DeliverableKind.MILESTONE else 'D'}"
+                              f"{of.deliverables.count() + 1}")
+    return Deliverable.objects.create(project=of, kind=kind, code=code, due_date=due_date,
+                                      title=fields.pop("title", "Atlas des vecteurs"), **fields)
+
+
+def co_editor(of, user, *, accepted=True):
+    return ProjectEditor.objects.create(project=of, email=user.email, user=user,
+                                        accepted_at=timezone.now() if accepted else None)
 
 
 def one_of(kind, deadline):
-    """(recipient, target) of one reminder of `kind` due at the offsets before `deadline`."""
+    """(recipient, target, deadline) of one reminder of `kind` due at the offsets before
+    `deadline`; a milestone's or deliverable's is the end of its due date."""
     user = UserFactory()
     if kind == ReminderKind.DRAFT_DEADLINE:
-        return user, draft(deadline, coordinator=user)
+        return user, draft(deadline, coordinator=user), deadline
     if kind == ReminderKind.REVIEW_DUE:
-        return user, assignment(deadline, reviewer=user)
+        return user, assignment(deadline, reviewer=user), deadline
     if kind == ReminderKind.BALLOT_CLOSING:
-        return user, ballot(deadline, present=[user])
-    return user, report(deadline, coordinator=user)
+        return user, ballot(deadline, present=[user]), deadline
+    if kind in (ReminderKind.MILESTONE_DUE, ReminderKind.DELIVERABLE_DUE):
+        item_kind = (DeliverableKind.MILESTONE if kind == ReminderKind.MILESTONE_DUE
+                     else DeliverableKind.DELIVERABLE)
+        return user, deliverable(DUE_DATE, kind=item_kind, coordinator=user), DUE_DATE_PASSES
+    return user, report(deadline, coordinator=user), deadline
 
 
 @pytest.fixture
@@ -131,20 +158,20 @@ def sent_to(user):
 
 @pytest.mark.parametrize("kind", OFFSETS)
 def test_each_kind_is_sent_once_at_each_offset(db, scan, kind):
-    recipient, target = one_of(kind, DEADLINE)
+    recipient, target, deadline = one_of(kind, DEADLINE)
     steps = OFFSETS[kind]
-    assert scan(DEADLINE - SPANS[steps[0]] - MINUTE) == 0  # not yet
+    assert scan(deadline - SPANS[steps[0]] - MINUTE) == 0  # not yet
     for label in steps:
-        at = DEADLINE - SPANS[label] + MINUTE
+        at = deadline - SPANS[label] + MINUTE
         assert scan(at) == 1, label
         assert scan(at) == 0  # the same tick again
         assert scan(at + timedelta(minutes=5)) == 0  # the next tick
         reminder = Reminder.objects.get(kind=kind, recipient=recipient, offset=label)
         assert (reminder.target_id, reminder.deadline, reminder.email.key) == (
-            target.pk, DEADLINE, f"reminder:{reminder.pk}")
+            target.pk, deadline, f"reminder:{reminder.pk}")
         assert reminder.email.recipient == recipient.email
         assert reminder.email.status == EmailStatus.SENT
-    assert scan(DEADLINE + MINUTE) == 0  # past the deadline
+    assert scan(deadline + MINUTE) == 0  # past the deadline
     assert sorted(sent_to(recipient)) == sorted(steps)
     assert [message.to for message in mail.outbox] == [[recipient.email]] * len(steps)
     assert OutboundEmail.objects.count() == len(steps)
@@ -224,19 +251,70 @@ def test_ballots_only_for_present_members_not_recused_who_have_not_voted(db, sca
     assert Reminder.objects.filter(email__isnull=True).get().recipient == waiting  # silent 2d
 
 
-def test_reports_only_when_not_submitted_and_someone_coordinates(db, scan):
+def test_reports_only_when_owed_and_someone_coordinates(db, scan):
     owed = report(DEADLINE)
-    report(DEADLINE, submitted_at=timezone.now())
-    orphan, coordinated = PriorityProject.objects.all()[:2]
-    ProjectReport.objects.create(priority_project=orphan, title="Sans coordinateur",
-                                 due_at=DEADLINE)
+    sent_back = report(DEADLINE, status=ProjectReportStatus.RETURNED, version=1)
+    report(DEADLINE, status=ProjectReportStatus.SUBMITTED, version=1)
+    report(DEADLINE, status=ProjectReportStatus.ACCEPTED, version=1)
+    report(DEADLINE, coordinator=UserFactory(is_active=False))
+    orphan, coordinated = Project.objects.filter(origin=ProjectOrigin.PRIORITY)[:2]
+    report(DEADLINE, of=orphan)
     coordinator = UserFactory()
-    PriorityProject.objects.filter(pk=coordinated.pk).update(coordinator=coordinator)
-    priority_report = ProjectReport.objects.create(priority_project=coordinated,
-                                                   title="Rapport", due_at=DEADLINE)
-    assert scan(DEADLINE - timedelta(days=2) + MINUTE) == 2
+    Project.objects.filter(pk=coordinated.pk).update(coordinator=coordinator)
+    priority_report = report(DEADLINE, of=coordinated)
+    assert scan(DEADLINE - timedelta(days=2) + MINUTE) == 3
     assert {(r.target_id, r.recipient_id) for r in Reminder.objects.filter(offset="2d")} == {
-        (owed.pk, owed.funded_project.coordinator_id), (priority_report.pk, coordinator.pk)}
+        (owed.pk, owed.project.coordinator_id), (sent_back.pk, sent_back.project.coordinator_id),
+        (priority_report.pk, coordinator.pk)}
+
+
+def test_milestones_and_deliverables_only_while_planned_and_not_late(db, scan):
+    planned = deliverable(DUE_DATE)
+    milestone = deliverable(DUE_DATE, kind=DeliverableKind.MILESTONE, of=planned.project)
+    deliverable(DUE_DATE, status=DeliverableStatus.DELIVERED, of=planned.project)
+    deliverable(DUE_DATE, status=DeliverableStatus.ACCEPTED, of=planned.project)
+    deliverable(DUE_DATE, coordinator=UserFactory(is_active=False))
+    orphan = Project.objects.filter(origin=ProjectOrigin.PRIORITY).first()
+    deliverable(DUE_DATE, of=orphan)
+    at = DUE_DATE_PASSES - timedelta(days=2) + MINUTE  # 13 March, 00:01 in Paris
+    late = deliverable(date(2031, 3, 12), of=planned.project)  # late since 13 March
+    assert late.due_date < timezone.localdate(at, PARIS)
+    assert scan(at) == 2
+    assert sorted(Reminder.objects.filter(email__isnull=False)
+                  .values_list("kind", "target_id")) == sorted([
+                      (ReminderKind.DELIVERABLE_DUE, planned.pk),
+                      (ReminderKind.MILESTONE_DUE, milestone.pk)])
+    assert [message.to for message in mail.outbox] == [[planned.project.coordinator.email]] * 2
+    assert scan(at) == 0 and scan(at + timedelta(hours=20)) == 0  # once
+    assert scan(DUE_DATE_PASSES) == 0  # midnight: the items are late, no longer reminded
+
+
+def test_co_editors_who_accepted_are_reminded_too(db, scan):
+    coordinator, editor, invited, elsewhere = (UserFactory() for _ in range(4))
+    item = deliverable(DUE_DATE, kind=DeliverableKind.MILESTONE, coordinator=coordinator)
+    owed = report(DEADLINE, of=item.project)
+    co_editor(item.project, editor)
+    co_editor(item.project, invited, accepted=False)
+    co_editor(item.project, UserFactory(is_active=False))
+    co_editor(item.project, coordinator)  # also a co-editor: still one e-mail
+    co_editor(project(acronym="AUTRE"), elsewhere)  # another project's co-editor
+    assert scan(DEADLINE - timedelta(days=2) + MINUTE) == 4
+    assert sorted((r.kind, r.recipient_id, r.target_id)
+                  for r in Reminder.objects.filter(email__isnull=False)) == sorted([
+        (ReminderKind.REPORT_DUE, coordinator.pk, owed.pk),
+        (ReminderKind.REPORT_DUE, editor.pk, owed.pk),
+        (ReminderKind.MILESTONE_DUE, coordinator.pk, item.pk),
+        (ReminderKind.MILESTONE_DUE, editor.pk, item.pk)])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [coordinator.email, editor.email] * 2)
+
+
+def test_milestones_and_deliverables_use_the_reports_offsets_unless_configured(settings):
+    settings.REMINDER_OFFSETS = {"report_due": ["21d", "3d"]}
+    assert [label for label, _span in reminders.offsets("deliverable_due")] == ["21d", "3d"]
+    assert [label for label, _span in reminders.offsets("milestone_due")] == ["21d", "3d"]
+    settings.REMINDER_OFFSETS = {"report_due": ["21d"], "milestone_due": ["1d"]}
+    assert [label for label, _span in reminders.offsets("milestone_due")] == ["1d"]
 
 
 # --- What they say. ---
@@ -272,6 +350,30 @@ def test_content_in_french_has_the_reference_and_the_paris_time(db, scan):
         assert "16:00" not in message.body
 
 
+def test_milestone_deliverable_and_report_content_link_to_the_project(db, scan):
+    english = UserFactory(language="en", first_name="Ada", last_name="Lovelace")
+    french = UserFactory(language="fr")
+    item = deliverable(DUE_DATE, code="D1.2", coordinator=english)
+    owed = report(DEADLINE, of=item.project)
+    milestone = deliverable(DUE_DATE, kind=DeliverableKind.MILESTONE, code="M3",
+                            title="Premier essai clinique",
+                            of=project(coordinator=french, acronym="CARDIOGEN"))
+    scan(DEADLINE - timedelta(days=2) + MINUTE)
+    messages = {(m.to[0], m.subject.split()[0]): m for m in mail.outbox}
+    sent = messages[english.email, "Deliverable"]
+    assert sent.subject == "Deliverable D1.2 of NEUROVEC due soon"
+    assert sent.body.startswith("Hello Ada Lovelace,")
+    assert ("The deliverable D1.2 “Atlas des vecteurs” of the project NEUROVEC is due on "
+            "March 14, 2031 and is not delivered yet.") in " ".join(sent.body.split())
+    assert f"http://127.0.0.1:8000/projects/{item.project_id}/\n" in sent.body
+    sent = messages[english.email, "Report"]
+    assert f"http://127.0.0.1:8000/projects/reports/{owed.pk}/\n" in sent.body
+    [sent] = [m for m in mail.outbox if m.to == [french.email]]
+    assert "M3" in sent.subject and "CARDIOGEN" in sent.subject
+    assert "Premier essai clinique" in sent.body and "14 mars 2031" in sent.body
+    assert f"http://127.0.0.1:8000/projects/{milestone.project_id}/\n" in sent.body
+
+
 # --- Scale: the scan's queries do not grow with the number of reminders. ---
 
 def test_the_scan_runs_a_fixed_number_of_queries(db):
@@ -282,7 +384,10 @@ def test_the_scan_runs_a_fixed_number_of_queries(db):
         for _ in range(n):
             draft(DEADLINE, stage=stage)
             assignment(DEADLINE, application=application)
-            report(DEADLINE)
+            owed = report(DEADLINE)
+            co_editor(owed.project, UserFactory())
+            deliverable(DUE_DATE, of=owed.project)
+            deliverable(DUE_DATE, kind=DeliverableKind.MILESTONE, of=owed.project)
     build(2)
     item = ballot(DEADLINE, present=[UserFactory(), UserFactory()])
     at = DEADLINE - timedelta(days=1)
@@ -293,8 +398,8 @@ def test_the_scan_runs_a_fixed_number_of_queries(db):
         Attendance.objects.create(session=item.session, member=UserFactory(), present=True)
     with CaptureQueriesContext(connection) as many:
         found_many = list(reminders.due_reminders(at))
-    assert len(found_many) > len(found_few) + 100
-    assert len(many) == len(few) <= 12
+    assert len(found_many) > len(found_few) + 200
+    assert len(many) == len(few) <= 18  # three per kind
 
 
 # --- Crashes and redeliveries. ---
@@ -343,6 +448,10 @@ def test_two_scans_at_once_send_each_reminder_once():
     stage = _stage(DEADLINE)
     for _ in range(30):
         draft(DEADLINE, stage=stage)
+    for _ in range(10):
+        item = deliverable(DUE_DATE)
+        co_editor(item.project, UserFactory())
+        deliverable(DUE_DATE, kind=DeliverableKind.MILESTONE, of=item.project)
     at = DEADLINE - timedelta(days=1)
     results = []
     # Both scans read their candidates, then wait on the table lock to insert: when it is
@@ -358,29 +467,34 @@ def test_two_scans_at_once_send_each_reminder_once():
     finally:
         for thread in threads:
             thread.join(30)
+    # 30 drafts, 10 deliverables and 10 milestones to a coordinator and a co-editor each.
     assert all(isinstance(result, int) for result in results), results
-    assert sum(results) == 30 and len(results) == 2
-    assert Reminder.objects.count() == 60  # the 2d sent, the 7d claimed silently
-    assert OutboundEmail.objects.filter(status=EmailStatus.SENT).count() == 30
-    assert len(mail.outbox) == 30 and len({m.to[0] for m in mail.outbox}) == 30
+    assert sum(results) == 70 and len(results) == 2
+    assert Reminder.objects.count() == 140  # the 2d sent, the 7d or 14d claimed silently
+    assert OutboundEmail.objects.filter(status=EmailStatus.SENT).count() == 70
+    assert len(mail.outbox) == 70
+    assert len({(m.to[0], m.subject) for m in mail.outbox}) == 70
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_beat_task_on_a_real_worker_sends_each_reminder_once():
     call_command("load_reference_data", verbosity=0)
     tomorrow = timezone.now() + timedelta(days=1)
-    applicant, reviewer = UserFactory(), UserFactory()
+    applicant, reviewer, coordinator = UserFactory(), UserFactory(), UserFactory()
     draft(tomorrow, coordinator=applicant)
     assignment(tomorrow, reviewer=reviewer)
+    item = deliverable(timezone.localdate(tomorrow, PARIS), coordinator=coordinator)
+    deliverable(item.due_date, kind=DeliverableKind.MILESTONE, of=item.project)
     with celery_worker():
         send_due_reminders.delay()
         send_due_reminders.delay()  # a doubled beat tick
         assert wait_for(lambda: OutboundEmail.objects.filter(status=EmailStatus.SENT).count()
-                         == 2)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([applicant.email, reviewer.email])
+                         == 4)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [applicant.email, reviewer.email, coordinator.email, coordinator.email])
     assert set(OutboundEmail.objects.values_list("status", "attempts")) == {
         (EmailStatus.SENT, 1)}
-    assert Reminder.objects.filter(email__isnull=False).count() == 2
+    assert Reminder.objects.filter(email__isnull=False).count() == 4
 
 
 def test_an_smtp_failure_is_kept_on_the_outbox_row(db, settings):

@@ -1,10 +1,13 @@
-"""Background PDF reports: the four kinds built in French and English, the uploaded PDFs of a
-dossier, fonts and the refusal of remote files, who may request, follow and download, reuse of
-an unchanged report, and a real Celery worker building one after the request returned."""
+"""Background PDF reports: the five kinds built in French and English, the uploaded PDFs of a
+dossier and of a project report, fonts and the refusal of remote files, who may request, follow
+and download, reuse of an unchanged report, and a real Celery worker building one after the
+request returned."""
 import io
+import re
 import socket
 import time
-from datetime import timedelta
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
@@ -25,13 +28,18 @@ from governance import services as voting
 from governance.models import Committee
 from pepr.core import pdf
 from pepr.core.models import CommitteeCode
+from pepr.core.paris import PARIS
 from pepr.reports import services as reports
 from pepr.reports.models import Report, ReportStatus
 from pepr.reports.sources import SOURCES
-from projects import services as project_services
-from projects.models import ProjectReport
+from projects.follow_up import services as project_services
+from projects.models import (Deliverable, DeliverableKind, DeliverableStatus, GovernanceAction,
+                             Project, ProjectStatus, WorkPackage)
+from projects.reports import services as project_reports
 from tests.calls.helpers import complete
 from tests.factories import UserFactory, make_call, member_of
+from tests.pdfs import pdf_upload
+from tests.projects.factories import annual_report, running_project
 from tests.worker import celery_worker
 
 S = ApplicationStatus
@@ -112,8 +120,21 @@ def session(application, applicant, pilot, ccs_member):
     return session
 
 
+def fill(report, by, *, summary_en="Public summary.", spent=420_000):
+    """Everything a report needs to be submitted, through the service the form calls."""
+    project_reports.save_draft(
+        report, by=by,
+        values={"public_summary_fr": "Résumé public.", "public_summary_en": summary_en,
+                "publications_count": 4, "patents_count": 1, "fixed_term_staff_count": 3},
+        budget={partner.pk: (500_000, spent) for partner in report.project.partners.all()},
+        scientific_report=pdf_upload(pages=3, name="rapport-scientifique.pdf"),
+        inspected=SimpleNamespace(pages=3))
+
+
 @pytest.fixture
 def project(db, applicant, pilot):
+    """A funded AAP application followed as a project: a late deliverable, a delivered
+    milestone, one outside the work packages; an accepted report, a late one, a future one."""
     now = timezone.now()
     full = make_call(stages=[(StageKind.FULL_PROPOSAL, now - timedelta(days=1),
                               now + timedelta(days=5))]).stages.get()
@@ -122,13 +143,32 @@ def project(db, applicant, pilot):
     decisions.decide(application, S.FUNDED, by=member_of(CommitteeCode.BOARD))
     application.refresh_from_db()
     project = project_services.create_from_application(application, by=pilot)
-    ProjectReport.objects.create(funded_project=project, title="Annual review 2025",
-                                 due_at=now - timedelta(days=30),
-                                 submitted_at=now - timedelta(days=32))
-    ProjectReport.objects.create(funded_project=project, title="Annual review 2026",
-                                 due_at=now - timedelta(days=1))
-    ProjectReport.objects.create(funded_project=project, title="Final report",
-                                 due_at=now + timedelta(days=300))
+    Project.objects.filter(pk=project.pk).update(
+        status=ProjectStatus.RUNNING, start_date=date(2025, 1, 1), duration_months=36,
+        anr_reference="ANR-25-PEBB-0007")
+    project.partners.update(budget_eur=500_000)
+    project.refresh_from_db()
+    today = timezone.localdate(timezone=PARIS)
+    work_package = WorkPackage.objects.create(project=project, number=1, title_fr="Capsides",
+                                              title_en="Capsids", budget_eur=300_000)
+    Deliverable.objects.create(project=project, work_package=work_package, code="D1.1",
+                               title="Atlas des capsides", due_date=today - timedelta(days=10))
+    Deliverable.objects.create(project=project, work_package=work_package, code="M1",
+                               kind=DeliverableKind.MILESTONE, title="Premier lot",
+                               due_date=today - timedelta(days=40),
+                               status=DeliverableStatus.DELIVERED,
+                               delivered_at=now - timedelta(days=41))
+    Deliverable.objects.create(project=project, code="D2.1", title="Protocole clinique",
+                               due_date=today + timedelta(days=90))
+    accepted = project_reports.schedule(project, kind="annual", title="Annual review 2025",
+                                        year=2025, due_at=now - timedelta(days=30), by=None)
+    fill(accepted, applicant)
+    project_reports.submit(accepted, by=applicant)
+    project_reports.review(accepted, by=pilot, action="accept")
+    project_reports.schedule(project, kind="annual", title="Annual review 2026", year=2026,
+                             due_at=now - timedelta(days=1), by=None)
+    project_reports.schedule(project, kind="final", title="Final report",
+                             due_at=now + timedelta(days=300), by=None)
     return project
 
 
@@ -231,17 +271,144 @@ def test_minutes_have_attendance_tally_recusals_and_decisions(
     assert "Irène Recusée" in french
 
 
-def test_project_report_has_identity_budget_and_reports_due(
+def test_project_progress_has_summary_partners_budget_items_and_reports(
         project, applicant, django_capture_on_commit_callbacks):
     text = flat(text_of(build("project", project, "en", applicant,
                               django_capture_on_commit_callbacks)))
-    for expected in ("Project progress report", project.acronym, project.title, "500,000",
-                     "Annual review 2025", "Annual review 2026", "Final report",
-                     "1 submitted, 1 overdue, 1 upcoming, out of 3.", "Overdue"):
+    for expected in ("Project progress report", "AAVCIB", "Vecteurs AAV ciblés", "AAP project",
+                     "Running", "ANR-25-PEBB-0007", project.application.reference,
+                     "Partners and budget", "Lab A", "Ada", "ada@example.org",
+                     "3 milestones and deliverables, 1 late.",
+                     "3 reports, 1 accepted, 1 late.", "WP1: Capsids",
+                     "Outside the work packages", "Protocole clinique"):
         assert expected in text, expected
+    # The partner's row: allocated, then spent in the accepted report only.
+    assert "1 Lab A – Ada ada@example.org Coordinating team 500,000 420,000" in text
+    # A late item says so in words, on its own row; the others say their state.
+    assert re.search(r"D1\.1 Deliverable Atlas des capsides [^|]{4,25}? Late", text)
+    assert re.search(r"M1 Milestone Premier lot [^|]{4,25}? Delivered", text)
+    assert re.search(r"D2\.1 Deliverable Protocole clinique [^|]{4,25}? Planned", text)
+    assert re.search(r"Annual review 2025 Annual report 2025 .*? 1 Accepted", text)
+    assert re.search(r"Annual review 2026 Annual report 2026 .*? 0 Draft – Late", text)
+    assert re.search(r"Final report Final report .*? 0 Draft(?! – Late)", text)
     french = flat(text_of(build("project", project, "fr", applicant,
                                 django_capture_on_commit_callbacks)))
-    assert project.acronym in french and "Annual review 2026" in french and "500 000" in french
+    assert "AAVCIB" in french and "Annual review 2026" in french and "500 000" in french
+    assert "420 000" in french and "Atlas des capsides" in french
+
+
+def test_project_progress_of_every_origin(db, applicant, pilot,
+                                          django_capture_on_commit_callbacks):
+    """A priority project and the governance have no application; the governance spends its
+    budget in actions."""
+    priority = running_project(applicant)
+    text = flat(text_of(build("project", priority, "en", applicant,
+                              django_capture_on_commit_callbacks)))
+    for expected in ("CARTHERA", "Priority project", "U1234 Immunothérapie",
+                     "UMR 9876 Bioprocédés", "4,000,000", "WP1: Production"):
+        assert expected in text, expected
+    assert "Application" not in text
+    assert re.search(r"D1\.1 Deliverable Lot clinique [^|]{4,25}? Late", text)
+    governance = project_services.load_governance_project(priority.axis.programme)
+    event = governance.work_packages.order_by("number").first()
+    GovernanceAction.objects.create(work_package=event, kind="event", title="Journées BBTI",
+                                    held_on=date(2026, 6, 3), budget_eur=30_000,
+                                    spent_eur=12_500)
+    text = flat(text_of(build("project", governance, "en", pilot,
+                              django_capture_on_commit_callbacks)))
+    for expected in ("Governance", "Journées BBTI", "30,000", "No partner.",
+                     "Spent by the governance actions (€) 12,500"):
+        assert expected in text, expected
+    assert len(re.findall(r"WP\d: ", text)) == governance.work_packages.count() == 5
+
+
+def test_project_progress_reads_a_fixed_number_of_queries(project, applicant):
+    source = SOURCES["project"]
+
+    def queries():
+        target = source.load(project.pk)
+        with CaptureQueriesContext(connection) as captured:
+            source.summary(target)
+            render_to_string(source.template, {**source.context(target),
+                                               "generated_at": timezone.now()})
+        return len(captured)
+
+    few = queries()
+    work_package = project.work_packages.get()
+    for number in range(2, 12):
+        Deliverable.objects.create(project=project, work_package=work_package,
+                                   code=f"D1.{number}", title="Lot", due_date=date(2030, 1, 1))
+    WorkPackage.objects.create(project=project, number=2, title_fr="B", title_en="B")
+    project.partners.create(laboratory="Lab B", lead_name="Bob", budget_eur=1)
+    assert queries() == few
+
+
+# --- a submitted project report ---------------------------------------------------------------
+
+@pytest.fixture
+def submitted_report(applicant):
+    report = annual_report(running_project(applicant))
+    fill(report, applicant, summary_en="Our vectors reach the heart muscle.")
+    return project_reports.submit(report, by=applicant)
+
+
+def test_a_submitted_report_prints_its_frozen_version_and_its_scientific_report(
+        submitted_report, applicant, django_capture_on_commit_callbacks):
+    report = build("preport", submitted_report, "en", applicant,
+                   django_capture_on_commit_callbacks)
+    text = flat(text_of(report))
+    for expected in ("Rapport annuel 2025", "CARTHERA", "Annual report 2025", "Version 1",
+                     "Submitted", "Public summary in English",
+                     "Our vectors reach the heart muscle.", "Résumé public.",
+                     "Publications 4", "Patents 1", "Fixed-term staff recruited 3",
+                     "rapport-scientifique.pdf (3 pages), appended to this PDF",
+                     "Late when the report was submitted: 1.",
+                     "U1234 Immunothérapie 2025 500,000 420,000",
+                     "UMR 9876 Bioprocédés 2025 500,000 420,000"):
+        assert expected in text, expected
+    assert re.search(r"D1\.1 Deliverable Lot clinique [^|]{4,25}? Late", text)
+    assert re.search(r"M1 Milestone Premier patient [^|]{4,25}? Planned", text)
+    assert "Total 1,000,000 840,000" in text
+    # The scientific report's three (blank) pages follow, with their bookmark.
+    pages = reader(report).pages
+    assert all(not page.extract_text().strip() for page in pages[-3:])
+    assert "PEPR BBTI" in pages[-4].extract_text()
+    bookmarks = [item.title for item in reader(report).outline if not isinstance(item, list)]
+    assert bookmarks[-1] == "Scientific report – rapport-scientifique.pdf"
+    french = flat(text_of(build("preport", submitted_report, "fr", applicant,
+                                django_capture_on_commit_callbacks)))
+    assert "Résumé public." in french and "500 000" in french and "CARTHERA" in french
+
+
+def test_a_new_version_rebuilds_the_report_pdf(submitted_report, applicant, pilot,
+                                               django_capture_on_commit_callbacks):
+    def fresh():  # as the request view loads it
+        return SOURCES["preport"].load(submitted_report.pk)
+
+    first = build("preport", fresh(), "en", pilot, django_capture_on_commit_callbacks)
+    fingerprint = reports.fingerprint("preport", fresh())
+    assert first.fingerprint == fingerprint
+    project_reports.review(submitted_report, by=pilot, action="send_back",
+                           comments="Détaillez le WP1.")
+    project_reports.save_draft(submitted_report, by=applicant,
+                               values={"public_summary_en": "Revised: the WP1 in detail."})
+    # While the coordinator edits, the PDF still prints the version the programme received.
+    text = flat(text_of(build("preport", fresh(), "en", pilot,
+                              django_capture_on_commit_callbacks)))
+    assert "Our vectors reach the heart muscle." in text and "Sent back" in text
+    assert "Revised" not in text
+    project_reports.submit(submitted_report, by=applicant)
+    rebuilt = build("preport", fresh(), "en", pilot, django_capture_on_commit_callbacks)
+    assert rebuilt.pk == first.pk and rebuilt.fingerprint != fingerprint
+    text = flat(text_of(rebuilt))
+    assert "Revised: the WP1 in detail." in text and "Version 2" in text
+
+
+def test_a_report_never_submitted_has_no_pdf(client, applicant):
+    draft = annual_report(running_project(applicant))
+    client.force_login(applicant)
+    assert client.post(reverse("reports:request", args=["preport", draft.pk])).status_code == 404
+    assert not Report.objects.exists()
 
 
 # --- fonts, header, remote files ---------------------------------------------------------------
@@ -349,6 +516,12 @@ def test_who_may_read_call_minutes_and_project_reports(
                         django_capture_on_commit_callbacks)
     minutes = build("minutes", session, "fr", pilot, django_capture_on_commit_callbacks)
     progress = build("project", project, "fr", pilot, django_capture_on_commit_callbacks)
+    accepted = project.reports.get(title="Annual review 2025")
+    submitted = build("preport", accepted, "fr", pilot, django_capture_on_commit_callbacks)
+    co_editor = UserFactory()
+    project.editors.create(email=co_editor.email, user=co_editor, accepted_at=timezone.now())
+    invited = UserFactory()
+    project.editors.create(email=invited.email, user=invited)
     matrix = [
         ("call", application.stage.call.pk, call_report,
          [(None, False), (applicant, False), (other_applicant, False), (ccs_member, False),
@@ -356,9 +529,13 @@ def test_who_may_read_call_minutes_and_project_reports(
         ("minutes", session.pk, minutes,
          [(None, False), (applicant, False), (anr_officer, False), (pilot, True),
           (ccs_member, True)]),
+        # Committee members read every project; a co-editor reads once they accepted.
         ("project", project.pk, progress,
-         [(None, False), (other_applicant, False), (ccs_member, False), (applicant, True),
-          (pilot, True), (anr_officer, True)]),
+         [(None, False), (other_applicant, False), (invited, False), (applicant, True),
+          (co_editor, True), (pilot, True), (anr_officer, True), (ccs_member, True)]),
+        ("preport", accepted.pk, submitted,
+         [(None, False), (other_applicant, False), (invited, False), (applicant, True),
+          (co_editor, True), (pilot, True), (anr_officer, True), (ccs_member, True)]),
     ]
     for kind, target_id, report, users in matrix:
         for user, allowed in users:
