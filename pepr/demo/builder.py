@@ -28,8 +28,8 @@ from governance.models import Committee, CommitteeMembership, MembershipRole, Se
 from pepr.core import services
 from pepr.core.models import Axis, CommitteeCode, Organisation, OrganisationKind, Role, User
 from pepr.demo import evaluation as demo_evaluation
+from pepr.demo import projects as demo_projects
 from pepr.reference import load_reference_data
-from projects.models import Project as PriorityProject  # TODO(merge)
 
 DEMO_DOMAIN = "demo.pepr-bbti.fr"
 DEMO_PASSWORD = "demo-pepr-bbti"
@@ -82,14 +82,12 @@ def remove_demo():
     # Open or pending demo ballots only (the demo never closes one): closed ballots are final.
     Vote.objects.filter(voter__in=demo_users).delete()
     Session.objects.filter(created_by__in=demo_users).delete()
+    # Projects first: they keep their application and their coordinator (both protected).
+    demo_projects.remove()
     Decision.objects.filter(application__is_demo=True).delete()
     Assignment.objects.filter(application__is_demo=True).delete()
     Application.objects.filter(is_demo=True).delete()
     Call.objects.filter(is_demo=True).delete()
-    PriorityProject.objects.filter(is_demo=True).update(
-        acronym="", title_fr="", title_en="", coordinator=None, budget_eur=None,
-        start_date=None, end_date=None, is_demo=False,
-    )
     User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
     Organisation.objects.filter(is_demo=True).delete()
 
@@ -107,10 +105,11 @@ def seed(*, applications=60, reviewers=12, seed_value=2024):
     )
     accounts = _demo_accounts(programme, password, organisations)
     reviewer_users = _reviewers(reviewers, password, organisations, rng)
-    _fill_priority_projects(accounts["pilot"])
     stages = _calls(programme, accounts["pilot"])
     count = _applications(applications, stages, organisations, password, accounts, rng)
     demo_evaluation.build(stages, accounts, reviewer_users, rng)
+    demo_projects.build(accounts, organisations, rng, password=password, domain=DEMO_DOMAIN,
+                        applications=count)
     return DemoSummary(
         accounts=[(key, f"{key}@{DEMO_DOMAIN}") for key, *_rest in DEMO_ACCOUNTS],
         applications=count, reviewers=len(reviewer_users) + 1,
@@ -161,18 +160,6 @@ def _reviewers(count, password, organisations, rng):
     group = Group.objects.get(name=Role.REVIEWER)
     group.user_set.add(*users)
     return users
-
-
-def _fill_priority_projects(pilot):
-    for slot in PriorityProject.objects.select_related("axis").filter(acronym=""):
-        label = f"{slot.axis.number}.{slot.position}"
-        slot.acronym = f"DEMO-{label}"
-        slot.title_fr = f"Projet prioritaire de démonstration {label}"
-        slot.title_en = f"Demo priority project {label}"
-        slot.budget_eur = 4_066_666
-        slot.coordinator = pilot
-        slot.is_demo = True
-        slot.save()
 
 
 def _calls(programme, pilot):

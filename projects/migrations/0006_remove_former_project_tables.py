@@ -1,4 +1,5 @@
 # The former priority-project and funded-project tables, whose rows 0005 moved into Project.
+# The tables are dropped whole (no field by field removal: SQLite would rebuild them first).
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -16,36 +17,8 @@ class Migration(migrations.Migration):
             name='report_belongs_to_one_project',
         ),
         migrations.RemoveField(
-            model_name='fundedproject',
-            name='application',
-        ),
-        migrations.RemoveField(
-            model_name='fundedproject',
-            name='axis',
-        ),
-        migrations.RemoveField(
-            model_name='fundedproject',
-            name='coordinator',
-        ),
-        migrations.RemoveField(
-            model_name='fundedproject',
-            name='created_by',
-        ),
-        migrations.RemoveField(
             model_name='projectreport',
             name='funded_project',
-        ),
-        migrations.RemoveField(
-            model_name='priorityproject',
-            name='axis',
-        ),
-        migrations.RemoveField(
-            model_name='priorityproject',
-            name='coordinator',
-        ),
-        migrations.RemoveField(
-            model_name='priorityproject',
-            name='partners',
         ),
         migrations.RemoveField(
             model_name='projectreport',
