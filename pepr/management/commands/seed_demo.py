@@ -4,10 +4,12 @@ import time
 from django.core.management.base import BaseCommand
 
 from pepr.demo import builder as demo
+from projects.models import Project
 
 
 class Command(BaseCommand):
-    help = "Build a clearly labelled demo programme: calls in every state, applications, accounts."
+    help = ("Build a clearly labelled demo programme: calls in every state, applications, "
+            "accounts, and the projects followed (priority, funded, governance).")
 
     def add_arguments(self, parser):
         parser.add_argument("--applications", type=int, default=60)
@@ -24,7 +26,8 @@ class Command(BaseCommand):
             summary = demo.seed(applications=applications, reviewers=reviewers, seed_value=seed)
             self.stdout.write(self.style.SUCCESS(
                 f"Demo programme built in {time.monotonic() - started:.1f} s: "
-                f"{summary.applications} applications, {summary.reviewers} reviewers."
+                f"{summary.applications} applications, {summary.reviewers} reviewers, "
+                f"{Project.objects.filter(is_demo=True).count()} demo projects."
             ))
         self.print_accounts()
 
