@@ -24,8 +24,17 @@ from governance.models import Committee
 from pepr.core.models import Axis, CommitteeCode, Role
 from pepr.core.services import grant_role
 from pepr.exports.tables import EXPORTS
-from projects import services as project_services
-from projects.models import ProjectReport
+from projects.follow_up import services as project_services
+from projects.models import (
+    Deliverable,
+    DeliverableKind,
+    Project,
+    ProjectReport,
+    ProjectReportStatus,
+    ProjectStatus,
+    ReportBudgetLine,
+    WorkPackage,
+)
 from tests.calls.helpers import complete
 from tests.factories import ApplicationFactory, PartnerFactory, UserFactory, make_call, member_of
 
@@ -46,11 +55,11 @@ QUERIES = {
     "evaluation:my_reviews": 9,
     "governance:session_list (pilot)": 8,
     "governance:session_list (member)": 9,
-    "dashboards:programme": 10,
-    "dashboards:call": 23,
-    "dashboards:call (CCS member)": 21,
+    "dashboards:programme": 11,
+    "dashboards:call": 24,
+    "dashboards:call (CCS member)": 22,
     "dashboards:projects": 17,
-    "exports:index": 7,
+    "exports:index": 8,
     # The pilot's page no longer asks user.has_perm("calls.validate_funding") (two permission
     # queries): the ballot actions are asked of governance.rules, item by item, without a query.
     "governance:session (pilot)": 14,
@@ -62,8 +71,11 @@ QUERIES = {
     # The token with its user, the reader's committees and roles, then one page (no COUNT: the
     # paging is by cursor); the calls add their stages and axes.
     **{f"api:{name}": 6 if name == "calls" else 4
-       for name in ("calls", "applications", "reviews-summary", "decisions", "projects",
-                    "priority-projects")},
+       for name in ("calls", "applications", "reviews-summary", "decisions")},
+    # The projects add their partners, work packages, milestones, deliverables and reports, one
+    # query each for the page's projects.
+    "api:projects": 9,
+    "api:project": 9,
 }
 
 
@@ -395,7 +407,9 @@ def directeur(db):
 
 def _followed(count, *, pilot, directeur, ccs_member):
     """A call whose `count` applications were reviewed, put to a CCS vote, recommended, funded,
-    followed as projects with one late and one coming report, and told by a drafted letter."""
+    followed as running projects (partners carried over, a work package, a late milestone, a
+    coming deliverable, one late, one coming and one accepted report with its spending), and
+    told by a drafted letter."""
     stage = _stage(StageKind.FULL_PROPOSAL, budget_envelope_eur=10_000_000)
     reviewer = _expert()
     session = voting.create_session(committee=Committee.objects.get(code=CommitteeCode.CCS),
@@ -416,12 +430,29 @@ def _followed(count, *, pilot, directeur, ccs_member):
         decisions.decide(application, S.FUNDED, by=directeur)
         application.refresh_from_db()
         project = project_services.create_from_application(application, by=directeur)
-        ProjectReport.objects.create(funded_project=project, title="Annual",
-                                     due_at=now - timedelta(days=1))
-        ProjectReport.objects.create(funded_project=project, title="Next",
-                                     due_at=now + timedelta(days=10))
+        _follow_up(project, now)
     decisions.draft_letters(stage, by=pilot)
     return stage
+
+
+def _follow_up(project, now):
+    Project.objects.filter(pk=project.pk).update(status=ProjectStatus.RUNNING)
+    today = timezone.localdate(now)
+    package = WorkPackage.objects.create(project=project, number=1, title_fr="Lot",
+                                         title_en="Package")
+    Deliverable.objects.create(project=project, work_package=package, code="M1",
+                               kind=DeliverableKind.MILESTONE, title="Jalon",
+                               due_date=today - timedelta(days=3))
+    Deliverable.objects.create(project=project, work_package=package, code="D1", title="Livrable",
+                               due_date=today + timedelta(days=30))
+    ProjectReport.objects.create(project=project, title="Annual", due_at=now - timedelta(days=1))
+    ProjectReport.objects.create(project=project, title="Next", due_at=now + timedelta(days=10))
+    accepted = ProjectReport.objects.create(project=project, title="Accepted", year=2025,
+                                            due_at=now - timedelta(days=60), submitted_at=now,
+                                            status=ProjectReportStatus.ACCEPTED)
+    ReportBudgetLine.objects.bulk_create(
+        ReportBudgetLine(report=accepted, partner=partner, year=2025, spent_eur=5_000)
+        for partner in project.partners.all())
 
 
 def test_dashboards(client, pilot, ccs_member, directeur, pinned):
@@ -438,6 +469,9 @@ def test_dashboards(client, pilot, ccs_member, directeur, pinned):
                 assert response.context["breakdown"]["competing"] == count
             if key == "dashboards:call (CCS member)":
                 assert response.context["votes"]["applications"] == count
+            if key == "dashboards:projects":  # the page read the new projects
+                assert response.context["deliverables"].paginator.count == count + (
+                    3 if count == 30 else 0)
 
 
 def test_exports(client, pilot, ccs_member, directeur, pinned):
@@ -453,21 +487,28 @@ def test_exports(client, pilot, ccs_member, directeur, pinned):
                 _response, content = pinned(f"exports:{name}.{fmt}", url)
                 lengths.setdefault((name, fmt), []).append(len(content))
     for key, (few, many) in lengths.items():
-        if key[0] != "projects":  # funded and priority projects belong to no stage
-            assert many > few, key  # the rows really were read
+        assert many > few, key  # the rows really were read
 
 
 def test_api_lists(client, anr_officer, pilot, ccs_member, directeur, pinned):
     token = Token.objects.create(user=anr_officer).key
     for count in (3, 30):
         stage = _followed(count, pilot=pilot, directeur=directeur, ccs_member=ccs_member)
-        for name in ("calls", "applications", "reviews-summary", "decisions", "projects",
-                     "priority-projects"):
-            query = "" if name in ("calls", "priority-projects") else f"?stage={stage.pk}"
+        for name in ("calls", "applications", "reviews-summary", "decisions", "projects"):
+            query = "" if name == "calls" else f"?stage={stage.pk}"
             response, _ = pinned(f"api:{name}", reverse(f"api:{name}") + query,
                                  HTTP_AUTHORIZATION=f"Token {token}")
             rows = response.json()["results"]
             if name in ("applications", "reviews-summary", "projects"):
                 assert len(rows) == count, name
+            if name == "projects":
+                assert all(len(row["deliverables"]) == 1 and len(row["reports"]) == 3
+                           for row in rows)
             if name == "decisions":
                 assert len(rows) == 2 * count, name
+        project = stage.applications.order_by("pk").last().project
+        response, _ = pinned("api:project", reverse("api:project", args=[project.pk]),
+                             HTTP_AUTHORIZATION=f"Token {token}")
+        # The application's two partners are one research unit: the project has one team.
+        assert len(response.json()["partners"]) == 1
+        assert len(response.json()["milestones"]) == 1

@@ -1,12 +1,19 @@
-"""Read-only representations of the API: flat fields read from select_related rows and
-database annotations, so that no serializer runs a query of its own."""
+"""Read-only representations of the API: flat fields read from select_related rows, database
+annotations and prefetched lists, so that no serializer runs a query of its own."""
 from rest_framework import serializers
 
 from calls.applications.models import Application, ApplicationStatus
 from calls.applications.workflow import DECIDED
 from calls.decisions.models import Decision
 from calls.setup.models import Call, Stage
-from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
+from projects.models import (
+    Deliverable,
+    Project,
+    ProjectOrigin,
+    ProjectPartner,
+    ProjectReport,
+    WorkPackage,
+)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -85,23 +92,86 @@ class DecisionSerializer(serializers.ModelSerializer):
                   "rationale", "decided_by", "decided_at", "session"]
 
 
-class FundedProjectSerializer(serializers.ModelSerializer):
-    application_reference = serializers.CharField(source="application.reference")
-    call_code = serializers.CharField(source="application.stage.call.code")
+class ProjectPartnerSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name", allow_null=True,
+                                         default=None)
+    spent_eur = serializers.IntegerField(
+        help_text="Spent by this partner in the accepted reports' budget lines.")
+
+    class Meta:
+        model = ProjectPartner
+        fields = ["position", "laboratory", "rnsr", "organisation", "lead_name", "lead_email",
+                  "role", "budget_eur", "spent_eur"]
+
+
+class WorkPackageSerializer(serializers.ModelSerializer):
+    lead = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = WorkPackage
+        fields = ["number", "title_fr", "title_en", "lead", "budget_eur"]
+
+
+class DeliverableSerializer(serializers.ModelSerializer):
+    work_package = serializers.IntegerField(source="work_package.number", allow_null=True,
+                                            default=None, help_text="Its work package's number.")
+    late = serializers.BooleanField(
+        source="is_late", help_text="Planned and past its due date (Paris time).")
+
+    class Meta:
+        model = Deliverable
+        fields = ["id", "work_package", "kind", "code", "title", "due_date", "status", "late",
+                  "delivered_at", "accepted_at"]
+
+
+class ReportStateSerializer(serializers.ModelSerializer):
+    """Where a report stands, never what it says: its content is the coordinator's until sent."""
+
+    class Meta:
+        model = ProjectReport
+        fields = ["id", "kind", "year", "status", "due_at", "submitted_at"]
+
+
+class ProjectBudgetSerializer(serializers.Serializer):
+    allocated = serializers.IntegerField(source="budget_eur", allow_null=True,
+                                         help_text="The project's budget (€).")
+    committed = serializers.IntegerField(
+        source="committed_eur", help_text="The budget once the project runs (0 while prepared).")
+    spent = serializers.IntegerField(
+        source="spent_eur", help_text="Spent in the accepted reports' budget lines, and by the "
+                                      "governance's actions for the governance project.")
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    reference = serializers.SerializerMethodField(
+        help_text="The application's reference (AMI, AAP), P<axis>.<position> (priority "
+                  "project) or the acronym (governance).")
     axis = serializers.IntegerField(source="axis.number", allow_null=True, default=None)
-    coordinator = PersonSerializer()
-
-    class Meta:
-        model = FundedProject
-        fields = ["id", "application", "application_reference", "call_code", "acronym", "title",
-                  "axis", "coordinator", "budget_eur", "created_at"]
-
-
-class PriorityProjectSerializer(serializers.ModelSerializer):
-    axis = serializers.IntegerField(source="axis.number")
+    application_reference = serializers.CharField(source="application.reference",
+                                                  allow_null=True, default=None)
+    call_code = serializers.CharField(source="application.stage.call.code", allow_null=True,
+                                      default=None)
     coordinator = PersonSerializer(allow_null=True)
+    budget = ProjectBudgetSerializer(source="*")
+    end_date = serializers.DateField(allow_null=True, help_text="Start date plus duration.")
+    late_items = serializers.IntegerField(help_text="Milestones and deliverables late.")
+    partners = ProjectPartnerSerializer(many=True)
+    work_packages = WorkPackageSerializer(many=True)
+    milestones = DeliverableSerializer(many=True, source="milestone_list")
+    deliverables = DeliverableSerializer(many=True, source="deliverable_list")
+    reports = ReportStateSerializer(many=True)
 
     class Meta:
-        model = PriorityProject
-        fields = ["id", "axis", "position", "acronym", "title_fr", "title_en", "coordinator",
-                  "budget_eur", "start_date", "end_date", "is_demo"]
+        model = Project
+        fields = ["id", "origin", "reference", "acronym", "title_fr", "title_en", "axis",
+                  "position", "status", "application", "application_reference", "call_code",
+                  "coordinator", "budget", "start_date", "duration_months", "end_date",
+                  "anr_reference", "late_items", "is_demo", "partners", "work_packages",
+                  "milestones", "deliverables", "reports"]
+
+    def get_reference(self, project) -> str:
+        if project.application_id:
+            return project.application.reference
+        if project.origin == ProjectOrigin.PRIORITY and project.axis_id:
+            return f"P{project.axis.number}.{project.position}"
+        return project.acronym

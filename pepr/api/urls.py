@@ -9,7 +9,7 @@ urlpatterns = [
     path("applications/", views.ApplicationList.as_view(), name="applications"),
     path("reviews-summary/", views.ReviewSummaryList.as_view(), name="reviews-summary"),
     path("decisions/", views.DecisionList.as_view(), name="decisions"),
-    path("projects/", views.FundedProjectList.as_view(), name="projects"),
-    path("priority-projects/", views.PriorityProjectList.as_view(), name="priority-projects"),
+    path("projects/", views.ProjectList.as_view(), name="projects"),
+    path("projects/<int:pk>/", views.ProjectDetail.as_view(), name="project"),
     path("schema/", views.Schema.as_view(), name="schema"),
 ]

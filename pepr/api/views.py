@@ -10,13 +10,16 @@ token 401.
 Every list is paged by cursor (`next` and `previous` links, 100 rows a page, `?page_size=` up to
 500), ordered by id so that a client can resume where it stopped, and runs a fixed number of
 queries per page whatever the size of the table. Applications the reader has a conflict of
-interest with are left out, as in the portal's pages and exports.
+interest with are left out, as in the portal's pages and exports, and so are the projects that
+came from them. `/api/projects/<id>/` gives one project as the list does.
 
 Filters (`?call=`, `?stage=`, and `?status=` on applications) are the django-filter FilterSets
-the exports use too (calls.setup.filters, calls.applications.filters); an invalid value gets a
-400 whose JSON names the parameter and says what is expected.
+the exports use too (calls.setup.filters, calls.applications.filters); the projects add
+`?origin=` and `?status=` (pepr.api.filters). An invalid value gets a 400 whose JSON names the
+parameter and says what is expected.
 """
-from django.db.models import Prefetch
+from django.db.models import BigIntegerField, Case, OuterRef, Prefetch, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -36,8 +39,21 @@ from calls.evaluation.selectors import visible_applications, with_review_aggrega
 from calls.setup.filters import CallStageFilter
 from calls.setup.models import Call, Stage
 from pepr.api import serializers
+from pepr.api.filters import ProjectRowsFilter
 from pepr.api.permissions import ReadsDashboards
-from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
+from projects.models import (
+    Deliverable,
+    DeliverableKind,
+    GovernanceAction,
+    Project,
+    ProjectOrigin,
+    ProjectPartner,
+    ProjectReport,
+    ProjectReportStatus,
+    ProjectStatus,
+    ReportBudgetLine,
+    WorkPackage,
+)
 
 
 class ByIdCursor(CursorPagination):
@@ -109,27 +125,72 @@ class DecisionList(StaffList):
         )
 
 
-class FundedProjectList(StaffList):
-    """Funded applications followed as projects."""
+def _spent():
+    """What a project spent, as the dashboards count it (pepr.dashboards.selectors.budget, which
+    the API may not import): the budget lines of its accepted reports, and the actions of the
+    governance project; correlated, so read for a page's rows only."""
+    def total(model, path, **condition):
+        return Coalesce(Subquery(
+            model.objects.filter(**{path: OuterRef("pk")}, **condition).order_by()
+            .values(path).annotate(total=Sum("spent_eur")).values("total")), 0)
 
-    queryset = FundedProject.objects.none()
-    serializer_class = serializers.FundedProjectSerializer
-    filterset_class = ApplicationRowsFilter
+    return (total(ReportBudgetLine, "report__project", report__status=ProjectReportStatus.ACCEPTED)
+            + total(GovernanceAction, "work_package__project",
+                    work_package__project__origin=ProjectOrigin.GOVERNANCE))
+
+
+def _items(kind, to_attr):
+    return Prefetch("deliverables", to_attr=to_attr, queryset=Deliverable.objects.filter(
+        kind=kind).select_related("work_package").order_by("due_date", "code", "pk"))
+
+
+def projects_for(user):
+    """Projects of every origin, without those of the applications `user` is conflicted with,
+    with their budget figures, late items and their lists (one query each, for a page's
+    projects only)."""
+    partner_spent = Coalesce(Subquery(
+        ReportBudgetLine.objects.filter(partner=OuterRef("pk"),
+                                        report__status=ProjectReportStatus.ACCEPTED)
+        .order_by().values("partner").annotate(total=Sum("spent_eur")).values("total")), 0)
+    return (
+        Project.objects.filter(not_conflicted(user)).with_late_items()
+        .annotate(committed_eur=Case(When(status=ProjectStatus.PREPARING, then=Value(0)),
+                                     default="budget_eur", output_field=BigIntegerField()),
+                  spent_eur=_spent())
+        .select_related("axis", "application__stage__call", "coordinator__organisation")
+        .prefetch_related(
+            Prefetch("partners", queryset=ProjectPartner.objects.select_related("organisation")
+                     .annotate(spent_eur=partner_spent).order_by("position", "pk")),
+            Prefetch("work_packages", queryset=WorkPackage.objects.select_related(
+                "lead__organisation").order_by("number")),
+            _items(DeliverableKind.MILESTONE, "milestone_list"),
+            _items(DeliverableKind.DELIVERABLE, "deliverable_list"),
+            Prefetch("reports", queryset=ProjectReport.objects.order_by("due_at", "pk")))
+    )
+
+
+class ProjectList(StaffList):
+    """Followed projects of every origin (priority, AMI, AAP, governance), each with its
+    partners, budget, work packages, milestones, deliverables and the states of its reports."""
+
+    queryset = Project.objects.none()
+    serializer_class = serializers.ProjectSerializer
+    filterset_class = ProjectRowsFilter
 
     def get_queryset(self):
-        return (
-            FundedProject.objects.filter(not_conflicted(self.request.user))
-            .select_related("application__stage__call", "axis", "coordinator__organisation")
-        )
+        return projects_for(self.request.user)
 
 
-class PriorityProjectList(StaffList):
-    """The twelve priority projects (three slots per axis)."""
+class ProjectDetail(generics.RetrieveAPIView):
+    """One project, as in the list; 404 for a project of an application the reader is
+    conflicted with."""
 
-    serializer_class = serializers.PriorityProjectSerializer
+    queryset = Project.objects.none()
+    permission_classes = [ReadsDashboards]
+    serializer_class = serializers.ProjectSerializer
 
     def get_queryset(self):
-        return PriorityProject.objects.select_related("axis", "coordinator__organisation")
+        return projects_for(self.request.user)
 
 
 class Schema(SpectacularAPIView):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.setup.models import Call, Stage
 from governance.models import Committee
 from pepr.core.models import Axis
+from projects.models import ProjectOrigin
 
 
 class CallChoiceField(forms.ModelChoiceField):
@@ -40,6 +41,14 @@ class AxisFilterForm(forms.Form):
         """The cleaned value of a field, or None when it is empty or invalid: an invalid filter
         is shown as an error on the form and otherwise ignored."""
         return getattr(self, "cleaned_data", {}).get(name)
+
+
+class ProjectDashboardForm(AxisFilterForm):
+    """Axis and origin of the projects counted."""
+
+    origin = forms.ChoiceField(
+        choices=[("", _("All origins")), *ProjectOrigin.choices], required=False,
+        label=_("Origin"), widget=forms.Select(attrs={"class": "form-select"}))
 
 
 class CallDashboardForm(AxisFilterForm):

@@ -1,13 +1,15 @@
 """URLs of the dashboards: /dashboards/ (the programme's budget), /dashboards/calls/ (one call,
 filtered by ?call=&stage=&axis=&committee=&submitted_from=&submitted_to=) and
-/dashboards/projects/ (reports and budgets, filtered by ?axis=)."""
+/dashboards/projects/ (reports, deliverables, budgets and projects, filtered by ?axis=&origin=)."""
 from django.urls import path
 
-from pepr.dashboards import views as dashboard_views
+from pepr.dashboards.views import call as call_views
+from pepr.dashboards.views import programme as programme_views
+from pepr.dashboards.views import projects as project_views
 
 app_name = "dashboards"
 urlpatterns = [
-    path("", dashboard_views.programme, name="programme"),
-    path("calls/", dashboard_views.call, name="call"),
-    path("projects/", dashboard_views.projects, name="projects"),
+    path("", programme_views.programme, name="programme"),
+    path("calls/", call_views.call, name="call"),
+    path("projects/", project_views.projects, name="projects"),
 ]

@@ -32,11 +32,9 @@ import csv
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -49,7 +47,7 @@ from calls.evaluation.models import Assignment, Score
 from calls.setup.filters import CallStageFilter
 from calls.setup.models import Criterion
 from governance.models import AgendaItem
-from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
+from pepr.exports.project_tables import DeliverableRowsFilter, deliverable_rows, project_rows
 
 CHUNK = 2000
 CSV_ROWS_PER_CHUNK = 200
@@ -252,42 +250,6 @@ def decision_rows(user, filters):
     return header, rows()
 
 
-def project_rows(user, filters):
-    """Funded projects, then the twelve priority projects; these belong to no call, so a call
-    or stage filter leaves them out. Titles of priority projects in the reader's language."""
-    language = "en" if (get_language() or "fr").startswith("en") else "fr"
-    header = [_("Kind"), _("Reference"), _("Call"), _("Acronym"), _("Title"), _("Axis"),
-              _("Coordinator"), _("Coordinator e-mail"), _("Budget (€)"), _("Start date"),
-              _("End date"), _("Demo data")]
-    funded = _of_visible_applications(FundedProject.objects.all(), user, filters).order_by(
-        "acronym", "pk")
-    funded_fields = ("application__reference", "application__stage__call__code", "acronym",
-                     "title", "axis__number", "coordinator__first_name",
-                     "coordinator__last_name", "coordinator__email", "budget_eur",
-                     "application__is_demo")
-    other = "en" if language == "fr" else "fr"
-    priority_fields = ("axis__number", "position", "acronym", f"title_{language}",
-                       f"title_{other}", "coordinator__first_name", "coordinator__last_name",
-                       "coordinator__email", "budget_eur", "start_date", "end_date", "is_demo")
-
-    def funded_rows():
-        for (reference, call, acronym, title, axis, first, last, email, budget,
-             demo) in _rows(funded, funded_fields):
-            yield ("funded", reference, call, acronym, title, axis, _name(first, last), email,
-                   budget, None, None, demo)
-
-    def priority_rows():
-        if filters.narrowed:
-            return
-        queryset = PriorityProject.objects.order_by("axis__number", "position")
-        for (axis, position, acronym, title, other_title, first, last, email, budget, start,
-             end, demo) in _rows(queryset, priority_fields):
-            yield ("priority", f"P{axis}.{position}", "", acronym, title or other_title, axis,
-                   _name(first, last), email, budget, start, end, demo)
-
-    return header, chain(funded_rows(), priority_rows())
-
-
 @dataclass(frozen=True)
 class Export:
     name: str
@@ -321,6 +283,10 @@ EXPORTS = {export.name: export for export in [
     Export("decisions", _("Decisions"),
            _("One row per recorded decision: outcome, who decided and when."), decision_rows),
     Export("projects", _("Projects"),
-           _("Funded projects, then the twelve priority projects (left out when a call or stage "
-             "is chosen)."), project_rows),
+           _("One row per project of every origin: priority, AMI, AAP, governance (only the "
+             "projects of the chosen call or stage when one is chosen)."), project_rows),
+    # A hyphen, not an underscore: the download URL's name is made of letters and hyphens.
+    Export("project-deliverables", _("Milestones and deliverables"),
+           _("One row per milestone or deliverable of a project, late ones marked \"late\"."),
+           deliverable_rows, DeliverableRowsFilter),
 ]}

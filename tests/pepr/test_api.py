@@ -1,5 +1,7 @@
 """The read-only API: token and role checks on every endpoint, content, filters, conflicts of
 interest, cursor paging with a fixed number of queries per page, and a valid OpenAPI schema."""
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,17 +13,33 @@ from rest_framework.authtoken.models import Token
 from calls.applications import services as submission
 from calls.applications.models import Application, ApplicationStatus
 from calls.evaluation import services as evaluation
+from calls.setup.models import StageKind
 from pepr.core.models import CommitteeCode
+from projects.models import (
+    Deliverable,
+    DeliverableKind,
+    DeliverableStatus,
+    Project,
+    ProjectOrigin,
+    ProjectReport,
+    ProjectStatus,
+    WorkPackage,
+)
 from tests.factories import ApplicationFactory, UserFactory, make_call, member_of
-from tests.pepr.test_exports import many_applications, review, submitted_application
+from tests.pepr.test_exports import (
+    accepted_spending,
+    funded_project,
+    many_applications,
+    review,
+    submitted_application,
+)
 
-ENDPOINTS = ["calls", "applications", "reviews-summary", "decisions", "projects",
-             "priority-projects", "schema"]
+ENDPOINTS = ["calls", "applications", "reviews-summary", "decisions", "projects", "schema"]
 LISTS = ENDPOINTS[:-1]
 
 
-def api(name):
-    return reverse(f"api:{name}")
+def api(name, **kwargs):
+    return reverse(f"api:{name}", kwargs=kwargs or None)
 
 
 def token_of(user):
@@ -157,11 +175,90 @@ def test_calls_decisions_and_projects(client, anr_officer, pilot):
     assert decision["decided_by"] == pilot.get_full_name() and decision["session"] is None
     [project] = get(client, api("projects"), token, call=stage.call_id).json()["results"]
     assert project["application_reference"] == application.reference
-    assert project["budget_eur"] == 100_000
+    assert project["budget"] == {"allocated": 100_000, "committed": 100_000, "spent": 20_000}
     assert get(client, api("projects"), token, call=stage.call_id + 1).json()["results"] == []
-    slots = get(client, api("priority-projects"), token).json()["results"]
+    # Every origin in one list; `?origin=` keeps one of them.
+    everything = get(client, api("projects"), token).json()["results"]
+    assert sorted({p["origin"] for p in everything}) == ["aap", "governance", "priority"]
+    slots = get(client, api("projects"), token, origin="priority").json()["results"]
     assert [(s["axis"], s["position"]) for s in slots][:4] == [(1, 1), (1, 2), (1, 3), (2, 1)]
     assert len(slots) == 12 and slots[0]["coordinator"] is None
+    assert slots[0]["reference"] == "P1.1" and slots[0]["status"] == "preparing"
+    [governance] = get(client, api("projects"), token, origin="governance").json()["results"]
+    assert governance["axis"] is None and len(governance["work_packages"]) == 5
+    refused = get(client, api("projects"), token, origin="lost", status="gone")
+    assert refused.status_code == 400 and set(refused.json()) == {"origin", "status"}
+
+
+@pytest.fixture
+def project(db, applicant, pilot):
+    """A funded AAP project, running, with a partner team's spending accepted, a work package,
+    a late deliverable, a delivered milestone, and reports in every state."""
+    now = timezone.now()
+    stage = make_call(code="aap-api-projects", stages=[
+        (StageKind.FULL_PROPOSAL, now - timedelta(days=1), now + timedelta(days=5))]).stages.get()
+    project = funded_project(stage, applicant, by=pilot)
+    accepted_spending(project, 120_000)  # one accepted report, one submitted
+    ProjectReport.objects.create(project=project, title="Brouillon", due_at=now, year=2026,
+                                 public_summary_fr="Texte pas encore envoyé")
+    package = WorkPackage.objects.create(project=project, number=1, title_fr="Vecteurs",
+                                         title_en="Vectors", lead=applicant, budget_eur=300_000)
+    today = timezone.localdate()
+    Deliverable.objects.create(project=project, work_package=package, code="D1.1",
+                               title="Protocole", due_date=today - timedelta(days=1))
+    Deliverable.objects.create(project=project, code="M1", kind=DeliverableKind.MILESTONE,
+                               title="Premier lot", due_date=today - timedelta(days=10),
+                               status=DeliverableStatus.DELIVERED, delivered_at=now)
+    return project
+
+
+def test_a_project_with_partners_budget_follow_up_and_report_states(client, anr_officer,
+                                                                    applicant, project):
+    token = token_of(anr_officer)
+    row = get(client, api("project", pk=project.pk), token).json()
+    [listed] = get(client, api("projects"), token, origin="aap").json()["results"]
+    assert listed == row  # the list gives each project as its page does
+    partner = project.partners.get()
+    assert row["partners"] == [{
+        "position": partner.position, "laboratory": "Lab A", "rnsr": "", "organisation": None,
+        "lead_name": "Ada", "lead_email": "ada@example.org", "role": "coordinator",
+        "budget_eur": None, "spent_eur": 120_000}]
+    assert (row["origin"], row["reference"], row["acronym"], row["status"]) == (
+        "aap", project.application.reference, "FUND", "running")
+    assert row["budget"] == {"allocated": 900_000, "committed": 900_000, "spent": 120_000}
+    assert (row["start_date"], row["duration_months"], row["end_date"]) == (
+        "2025-01-31", 13, "2026-02-28")
+    assert row["coordinator"]["email"] == applicant.email and row["late_items"] == 1
+    assert row["work_packages"] == [{
+        "number": 1, "title_fr": "Vecteurs", "title_en": "Vectors", "budget_eur": 300_000,
+        "lead": {"name": applicant.get_full_name(), "email": applicant.email,
+                 "organisation": applicant.organisation.name}}]
+    [late] = row["deliverables"]
+    assert (late["code"], late["work_package"], late["status"], late["late"]) == (
+        "D1.1", 1, "planned", True)
+    [milestone] = row["milestones"]
+    assert (milestone["code"], milestone["work_package"], milestone["status"],
+            milestone["late"]) == ("M1", None, "delivered", False)
+    # Report states only: what a report says is not in the API, sent or not.
+    states = sorted((r["status"], r["year"]) for r in row["reports"])
+    assert states == [("accepted", 2025), ("draft", 2026), ("submitted", 2025)]
+    assert all(set(r) == {"id", "kind", "year", "status", "due_at", "submitted_at"}
+               for r in row["reports"])
+    assert "Texte pas encore envoyé" not in str(row)
+
+
+def test_a_conflicted_reader_gets_no_project_of_that_application(client, applicant, project):
+    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    token = token_of(colleague)
+    assert get(client, api("project", pk=project.pk), token).status_code == 404
+    origins = {p["origin"] for p in get(client, api("projects"), token).json()["results"]}
+    assert origins == {"priority", "governance"}
+    slot = Project.objects.filter(origin=ProjectOrigin.PRIORITY).first()
+    assert get(client, api("project", pk=slot.pk), token).status_code == 200
+    Project.objects.filter(pk=slot.pk).update(status=ProjectStatus.RUNNING)
+    running = get(client, api("projects"), token, status="running").json()["results"]
+    governance = Project.objects.get(origin=ProjectOrigin.GOVERNANCE)
+    assert [p["id"] for p in running] == sorted([slot.pk, governance.pk])
 
 
 def test_applications_the_reader_is_conflicted_with_are_left_out(client, applicant, reviewed):
@@ -214,15 +311,16 @@ def test_queries_per_page_do_not_grow_with_the_rows(client, anr_officer, pilot):
     token = token_of(anr_officer)
     counts = {}
     for size in (3, 30):
-        stage, _ = many_applications(size, by=pilot)
+        stage, applications = many_applications(size, by=pilot)
         for name in LISTS:
-            address = api(name) + ("" if name in ("calls", "priority-projects")
-                                   else f"?stage={stage.pk}")
+            address = api(name) + ("" if name == "calls" else f"?stage={stage.pk}")
             queries = queries_of(client, address, token)
             counts.setdefault(name, []).append(len(queries))
-            if size == 30 and name != "priority-projects":
+            if size == 30:
                 # The page query reads a page, not the table.
                 assert any("LIMIT" in q["sql"] for q in queries.captured_queries), name
+        detail = api("project", pk=applications[-1].project.pk)
+        counts.setdefault("project", []).append(len(queries_of(client, detail, token)))
     assert all(few == many for few, many in counts.values()), counts
 
 
@@ -236,7 +334,10 @@ def test_the_openapi_schema_validates_and_lists_the_endpoints(client, anr_office
     schema = response.json()
     validate(schema)
     assert {"/api/calls/", "/api/applications/", "/api/reviews-summary/", "/api/decisions/",
-            "/api/projects/", "/api/priority-projects/"} <= set(schema["paths"])
+            "/api/projects/", "/api/projects/{id}/"} <= set(schema["paths"])
+    assert "/api/priority-projects/" not in schema["paths"]
+    projects = {p["name"]: p for p in schema["paths"]["/api/projects/"]["get"]["parameters"]}
+    assert projects["origin"]["schema"]["enum"] == sorted(ProjectOrigin.values)
     assert "tokenAuth" in schema["components"]["securitySchemes"]
     parameters = {p["name"]: p for p in schema["paths"]["/api/applications/"]["get"]["parameters"]}
     assert {"call", "stage", "status", "cursor", "page_size"} <= set(parameters)

@@ -22,7 +22,20 @@ from calls.setup.models import CallKind, StageKind
 from governance import services as voting
 from governance.models import Committee
 from pepr.core.models import Axis, CommitteeCode, Programme
-from projects.models import FundedProject, PriorityProject, ProjectReport
+from projects.models import (
+    Deliverable,
+    DeliverableKind,
+    DeliverableStatus,
+    GovernanceAction,
+    Project,
+    ProjectOrigin,
+    ProjectPartner,
+    ProjectReport,
+    ProjectReportStatus,
+    ProjectStatus,
+    ReportBudgetLine,
+)
+from projects.reports import services as report_services
 from tests.factories import (
     ApplicationFactory,
     OrganisationFactory,
@@ -30,6 +43,7 @@ from tests.factories import (
     make_call,
     member_of,
 )
+from tests.pdfs import pdf_upload
 
 PARIS = ZoneInfo("Europe/Paris")
 S = ApplicationStatus
@@ -530,29 +544,89 @@ def test_charts_are_accessible_svg_followed_by_their_table(client, pilot, arrang
     charts += [chart for _stage, chart in response.context["day_charts"]]
     assert len(charts) == 9  # seven sections, one score histogram, one day series
     assert_charts_drawn_with_tables(response, charts)
-    FundedProject.objects.create(
-        application=arranged["applications"][3], acronym="FUND", title="Funded",
-        axis=arranged["applications"][3].axis, coordinator=arranged["applications"][3].coordinator,
-        budget_eur=600_000)
-    for name, count in [("dashboards:programme", 5), ("dashboards:projects", 3)]:
+    call_project(ProjectOrigin.AAP, 2, 600_000, acronym="FUND")
+    for name, count in [("dashboards:programme", 6), ("dashboards:projects", 3)]:
         response = client.get(reverse(name))
         charts = named_charts(response)
         assert len(charts) == count, name
         assert_charts_drawn_with_tables(response, charts)
 
 
+# --- Arranging projects -------------------------------------------------------------------------
+
+def call_project(origin, axis, budget, *, acronym, status=ProjectStatus.RUNNING, **fields):
+    """A project of an AMI or AAP call, from a funded application of its own call."""
+    kind = CallKind.AMI if origin == ProjectOrigin.AMI else CallKind.AAP
+    stage = make_call(kind=kind, code=f"call-{acronym.lower()}").stages.get()
+    application = ApplicationFactory(stage=stage, status=S.FUNDED, version=1, acronym=acronym,
+                                     axis=Axis.objects.get(number=axis))
+    return Project.objects.create(
+        origin=origin, application=application, acronym=acronym, title_fr=f"Projet {acronym}",
+        title_en=f"Project {acronym}", axis=application.axis,
+        coordinator=application.coordinator, budget_eur=budget, status=status, **fields)
+
+
+def priority_slot(axis, position, budget, *, acronym=None, start=None,
+                  status=ProjectStatus.RUNNING):
+    """A priority slot as staff import it (the import is not what these tests measure)."""
+    Project.objects.filter(origin=ProjectOrigin.PRIORITY, axis__number=axis,
+                           position=position).update(
+        acronym=acronym or f"PRIO{axis}{position}", title_fr=f"Prioritaire {axis}.{position}",
+        title_en=f"Priority {axis}.{position}", budget_eur=budget, start_date=start,
+        status=status, coordinator=UserFactory())
+    return Project.objects.get(origin=ProjectOrigin.PRIORITY, axis__number=axis,
+                               position=position)
+
+
+def partners(project, *budgets):
+    return [ProjectPartner.objects.create(project=project, position=n,
+                                          laboratory=f"Unité {project.acronym} {n}",
+                                          lead_email=f"lead{n}@{project.acronym.lower()}.org",
+                                          budget_eur=budget)
+            for n, budget in enumerate(budgets, start=1)]
+
+
+def written_report(project, *, year, spent, accept_by=None):
+    """An annual report written, submitted through the services (and accepted by `accept_by`):
+    `spent` maps each of the project's partners to what it spent in `year`."""
+    report = report_services.schedule(project, kind="annual", title=f"Rapport {year}",
+                                      year=year, due_at=timezone.now(), by=None)
+    report_services.save_draft(
+        report, by=project.coordinator,
+        values={"public_summary_fr": "Résumé.", "public_summary_en": "Summary.",
+                "publications_count": 1, "patents_count": 0, "fixed_term_staff_count": 1},
+        budget={partner.pk: (1_000_000, euros) for partner, euros in spent.items()},
+        scientific_report=pdf_upload(pages=2, name="rapport.pdf"),
+        inspected=type("Inspected", (), {"pages": 2})())
+    report_services.submit(report, by=project.coordinator)
+    if accept_by:
+        report_services.review(report, by=accept_by, action="accept")
+    return report
+
+
+def governance():
+    return Project.objects.get(origin=ProjectOrigin.GOVERNANCE)
+
+
+def governance_spending(euros, held_on):
+    work_package = governance().work_packages.get(number=1)
+    return GovernanceAction.objects.create(work_package=work_package, kind="event",
+                                           title="Journées du PEPR", held_on=held_on,
+                                           budget_eur=euros * 2, spent_eur=euros)
+
+
 # --- The programme dashboard ---------------------------------------------------------------------
 
-def test_programme_dashboard_numbers_match_the_arranged_data(client, pilot):
-    english(pilot)
-    programme = Programme.objects.get(code="bbti")
-    assert (programme.budget_eur, programme.priority_projects_share,
-            programme.governance_budget_eur) == (80_000_000, 61, 4_000_000)
-    budgets = {(1, 1): (5_000_000, date(2024, 3, 1)), (2, 1): (3_000_000, date(2025, 1, 15)),
-               (3, 2): (2_000_000, None)}
-    for (axis, position), (budget, start) in budgets.items():
-        PriorityProject.objects.filter(axis__number=axis, position=position).update(
-            budget_eur=budget, start_date=start)
+def arrange_programme(pilot):
+    """Priority slots with budgets (one being prepared), the governance with its budget and an
+    action, AMI and AAP calls with envelopes and a project each, and reports: accepted ones
+    count as spent, a submitted one does not."""
+    slot_11 = priority_slot(1, 1, 5_000_000, start=date(2024, 3, 1))
+    priority_slot(2, 1, 3_000_000, start=date(2025, 1, 15))
+    priority_slot(3, 2, 2_000_000, status=ProjectStatus.PREPARING)
+    Project.objects.filter(pk=governance().pk).update(budget_eur=4_000_000,
+                                                      start_date=date(2023, 1, 1))
+    governance_spending(60_000, date(2025, 5, 1))
     ami = make_call(kind=CallKind.AMI, code="ami-prog", budget_envelope_eur=8_000_000, stages=[
         (StageKind.LETTER_OF_INTENT, datetime(2024, 2, 1, 9, tzinfo=UTC),
          datetime(2024, 4, 1, 15, tzinfo=UTC)),
@@ -568,148 +642,231 @@ def test_programme_dashboard_numbers_match_the_arranged_data(client, pilot):
     make_call(code="aap-no-envelope", stages=[
         (StageKind.FULL_PROPOSAL, datetime(2026, 9, 1, 9, tzinfo=UTC),
          datetime(2026, 10, 1, 15, tzinfo=UTC))])
-    funded = [(ami.stages.get(number=2), 1, 700_000, datetime(2025, 6, 1, 10, tzinfo=UTC)),
-              (aap.stages.get(), 2, 900_000, datetime(2025, 12, 31, 23, 30, tzinfo=UTC))]
-    for stage, axis, budget, created in funded:
+    projects = {}
+    for stage, origin, axis, budget, created in [
+            (ami.stages.get(number=2), ProjectOrigin.AMI, 1, 700_000,
+             datetime(2025, 6, 1, 10, tzinfo=UTC)),
+            (aap.stages.get(), ProjectOrigin.AAP, 2, 900_000,
+             datetime(2025, 12, 31, 23, 30, tzinfo=UTC))]:  # 2026 in Paris
         application = ApplicationFactory(stage=stage, status=S.FUNDED, version=1,
                                          axis=Axis.objects.get(number=axis))
-        project = FundedProject.objects.create(
-            application=application, acronym=application.acronym, title=application.title,
-            axis=application.axis, coordinator=application.coordinator, budget_eur=budget)
-        FundedProject.objects.filter(pk=project.pk).update(created_at=created)
+        projects[origin] = Project.objects.create(
+            origin=origin, application=application, acronym=application.acronym,
+            axis=application.axis, coordinator=application.coordinator, budget_eur=budget,
+            status=ProjectStatus.RUNNING, created_at=created)
+    unit_a, unit_b = partners(slot_11, 3_000_000, 2_000_000)
+    written_report(slot_11, year=2024, spent={unit_a: 300_000, unit_b: 100_000},
+                   accept_by=pilot)
+    written_report(slot_11, year=2025, spent={unit_a: 999_000, unit_b: 999_000})  # submitted
+    [unit_c] = partners(projects[ProjectOrigin.AMI], 700_000)
+    written_report(projects[ProjectOrigin.AMI], year=2025, spent={unit_c: 70_000},
+                   accept_by=pilot)
 
+
+def test_programme_dashboard_rolls_up_allocated_committed_and_spent(client, pilot):
+    english(pilot)
+    programme = Programme.objects.get(code="bbti")
+    assert (programme.budget_eur, programme.priority_projects_share,
+            programme.governance_budget_eur) == (80_000_000, 61, 4_000_000)
+    arrange_programme(pilot)
     client.force_login(pilot)
     response = client.get(reverse("dashboards:programme"))
     assert response.status_code == 200
     found = tables(response)
-    priority_planned = 80_000_000 * 61 // 100
-    priority_committed = sum(budget for budget, _start in budgets.values())
-    planned = {"priority": priority_planned, "governance": 4_000_000, "ami": 8_000_000,
-               "aap": 13_000_000}
-    planned["unallocated"] = 80_000_000 - sum(planned.values())
-    committed = {"priority": priority_committed, "governance": None, "ami": 700_000,
+
+    # Allocated: the envelopes; committed: the budgets of the projects that run; spent: the
+    # accepted reports' lines and the governance's actions.
+    allocated = {"priority": 80_000_000 * 61 // 100, "governance": 4_000_000,
+                 "ami": 8_000_000, "aap": 13_000_000}
+    allocated["unallocated"] = 80_000_000 - sum(allocated.values())
+    assert allocated["unallocated"] == 6_200_000
+    committed = {"priority": 8_000_000, "governance": 4_000_000, "ami": 700_000,
                  "aap": 900_000, "unallocated": None}
+    spent = {"priority": 400_000, "governance": 60_000, "ami": 70_000, "aap": 0,
+             "unallocated": None}
     lines = response.context["overview"]["lines"]
-    assert {line.key: (line.planned, line.committed) for line in lines} == {
-        key: (planned[key], committed[key]) for key in planned}
-    assert planned["unallocated"] == 6_200_000
+    assert {line.key: (line.allocated, line.committed, line.spent) for line in lines} == {
+        key: (allocated[key], committed[key], spent[key]) for key in allocated}
+
+    def pct(value):
+        return num(Decimal(value), 1)
+
     split = {row[0]: row[1:] for row in body(found["budget-split"])}
-    assert split["Priority projects"] == [num(48_800_000), num(10_000_000),
-                                          num(Decimal("20.5"), 1)]
-    assert split["Governance"] == [num(4_000_000), "–", "–"]
-    assert split["AMI (call envelopes)"] == [num(8_000_000), num(700_000),
-                                             num(Decimal("8.8"), 1)]
-    assert split["AAP (call envelopes)"] == [num(13_000_000), num(900_000),
-                                             num(Decimal("6.9"), 1)]
-    assert split["Total"] == [num(80_000_000), num(11_600_000), num(Decimal("14.5"), 1)]
-    assert body(found["chart:planned"]) == [
-        [label, num(planned[key])] for key, label in [
-            ("priority", "Priority projects"), ("governance", "Governance"),
-            ("ami", "AMI (call envelopes)"), ("aap", "AAP (call envelopes)"),
-            ("unallocated", "Not yet in a call envelope")]]
+    assert split == {
+        "Priority projects": [num(48_800_000), num(8_000_000), pct("16.4"), num(400_000),
+                              pct("5.0")],
+        "Governance": [num(4_000_000), num(4_000_000), pct("100.0"), num(60_000), pct("1.5")],
+        "AMI (call envelopes)": [num(8_000_000), num(700_000), pct("8.8"), num(70_000),
+                                 pct("10.0")],
+        "AAP (call envelopes)": [num(13_000_000), num(900_000), pct("6.9"), "0", pct("0.0")],
+        "Not yet in a call envelope": [num(6_200_000), "–", "–", "–", "–"],
+        "Total": [num(80_000_000), num(13_600_000), pct("17.0"), num(530_000), pct("3.9")],
+    }
+    labels = [line.label for line in lines]
+    assert body(found["chart:allocated"]) == [[str(label), num(allocated[line.key])]
+                                              for label, line in zip(labels, lines)]
+    assert body(found["chart:spent"]) == [[str(line.label), num(spent[line.key])]
+                                          for line in lines[:4]]
 
-    # Per axis: the twelve slots (three per axis) and the funded projects.
-    slots = Counter(PriorityProject.objects.values_list("axis__number", flat=True))
-    axis_budget = {1: (5_000_000, 700_000, 0), 2: (3_000_000, 0, 900_000),
-                   3: (2_000_000, 0, 0), 4: (0, 0, 0)}
+    # Per axis: committed and spent of each origin with an axis, then allocated (the projects'
+    # budgets, the slot being prepared included), committed and spent in all.
     with translation.override("en"):
-        labels = {axis.number: str(axis) for axis in Axis.objects.all()}
-    assert body(found["budget-by-axis"]) == [
-        [labels[n], num(slots[n]), num(p), "1" if a else "0", num(a), "1" if b else "0", num(b),
-         num(p + a + b)] for n, (p, a, b) in axis_budget.items()]
-    assert body(found["chart:by-axis"]) == [[labels[n], num(sum(v))]
-                                            for n, v in axis_budget.items()]
+        axis_labels = {axis.number: str(axis) for axis in Axis.objects.all()}
+    per_axis = {1: [5_000_000, 400_000, 700_000, 70_000, 0, 0, 5_700_000, 5_700_000, 470_000],
+                2: [3_000_000, 0, 0, 0, 900_000, 0, 3_900_000, 3_900_000, 0],
+                3: [0, 0, 0, 0, 0, 0, 2_000_000, 0, 0], 4: [0] * 9}
+    assert found["budget-by-axis"][2:] == [[axis_labels[n], *map(num, values)]
+                                           for n, values in per_axis.items()]
+    assert body(found["chart:by-axis"])[:2] == [
+        [f"{axis_labels[1]}: committed", num(5_700_000)],
+        [f"{axis_labels[1]}: spent", num(470_000)]]
 
-    # Per year: envelopes by the year (Paris) of the call's first opening, funded projects by
-    # their creation (Paris), priority projects by their start.
-    years = {year: [0, 0, 0, 0, 0] for year in range(2023, 2031)}  # AMI env, AAP env, prio, AMI, AAP
-    years[2024][0] += 8_000_000
-    years[2025][1] += 12_000_000
-    years[2026][1] += 1_000_000
-    years[2024][2] += 5_000_000
-    years[2025][2] += 3_000_000
-    years[2025][3] += 700_000
-    years[2026][4] += 900_000  # 31 December 2025 23:30 UTC is 2026 in Paris
-    expected_rows = [[str(year), *map(num, values), num(sum(values[2:]))]
-                     for year, values in years.items()]
-    # "No date": the call without an envelope has stages; the undated slot has a budget.
-    expected_rows.append(["No date", "0", "0", num(2_000_000), "0", "0", num(2_000_000)])
-    assert body(found["budget-by-year"]) == expected_rows
+    # Per year: envelopes by the call's first opening (Paris), budgets by the project's start
+    # (a call's project not started yet: its creation, Paris), spending by the line's year.
+    # Columns: AMI, AAP envelopes; committed and spent of priority, AMI, AAP, governance.
+    years = {year: [0] * 10 for year in range(2023, 2031)}
+    years[2023][8] = 4_000_000
+    years[2024][0], years[2024][2], years[2024][3] = 8_000_000, 5_000_000, 400_000
+    years[2025][1], years[2025][2] = 12_000_000, 3_000_000
+    years[2025][4], years[2025][5], years[2025][9] = 700_000, 70_000, 60_000
+    years[2026][1], years[2026][6] = 1_000_000, 900_000
+    years[None] = [0] * 10  # the slots without a start date, the one prepared included
+    expected = [[str(year) if year else "No date", *map(num, values),
+                 num(sum(values[2::2])), num(sum(values[3::2]))]
+                for year, values in years.items()]
+    assert found["budget-by-year"][2:] == expected
     assert body(found["chart:envelopes-by-year"]) == [
-        [row[0], num(int(row[1].replace(",", "")) + int(row[2].replace(",", "")))]
-        for row in expected_rows]
+        [row[0], num(sum(values[:2]))] for row, values in zip(expected, years.values())]
+
+
+def test_the_governance_spends_through_its_actions(client, pilot):
+    governance_spending(25_000, date(2026, 2, 1))
+    client.force_login(english(pilot))
+    lines = {line.key: line for line in client.get(reverse("dashboards:programme")).context[
+        "overview"]["lines"]}
+    assert (lines["governance"].allocated, lines["governance"].spent) == (4_000_000, 25_000)
 
 
 # --- The projects dashboard ---------------------------------------------------------------------
 
-def funded_project(axis, budget, *, acronym):
-    stage = make_call(code=f"call-{acronym.lower()}").stages.get()
-    application = ApplicationFactory(stage=stage, status=S.FUNDED, version=1, acronym=acronym,
-                                     axis=Axis.objects.get(number=axis))
-    return FundedProject.objects.create(
-        application=application, acronym=acronym, title=f"Projet {acronym}",
-        axis=application.axis, coordinator=application.coordinator, budget_eur=budget)
+def report(project, title, *, due, status=ProjectReportStatus.DRAFT, submitted=None):
+    return ProjectReport.objects.create(project=project, title=title, due_at=due, status=status,
+                                        submitted_at=submitted)
 
 
-def test_projects_dashboard_lists_reports_and_budgets(client, pilot):
+def deliverable(project, code, *, due, status=DeliverableStatus.PLANNED,
+                kind=DeliverableKind.DELIVERABLE):
+    return Deliverable.objects.create(project=project, code=code, title=f"Livrable {code}",
+                                      due_date=due, status=status, kind=kind)
+
+
+@pytest.fixture
+def followed(pilot):
+    """Projects of three origins with reports in every state, late and coming deliverables,
+    an accepted report's spending and a governance action."""
+    now, today = timezone.now(), timezone.localdate()
+    alpha = call_project(ProjectOrigin.AAP, 1, 800_000, acronym="ALPHA")
+    beta = call_project(ProjectOrigin.AMI, 2, 1_200_000, acronym="BETA",
+                        status=ProjectStatus.PREPARING)
+    slot = priority_slot(2, 1, 4_000_000, acronym="PRIO21")
+    [unit] = partners(alpha, 800_000)
+    written_report(alpha, year=2025, spent={unit: 100_000}, accept_by=pilot)
+    SUB = ProjectReportStatus.SUBMITTED
+    report(alpha, "alpha late", due=now - timedelta(days=5))
+    report(alpha, "alpha returned", due=now - timedelta(days=2),
+           status=ProjectReportStatus.RETURNED, submitted=now - timedelta(days=4))
+    report(alpha, "alpha done", due=now - timedelta(days=10), status=SUB,
+           submitted=now - timedelta(days=11))
+    report(slot, "prio late", due=now - timedelta(days=40))
+    report(beta, "beta soon", due=now + timedelta(days=10))
+    report(beta, "beta later", due=now + timedelta(days=60))
+    report(beta, "beta done soon", due=now + timedelta(days=3), status=SUB, submitted=now)
+    deliverable(alpha, "D1", due=today - timedelta(days=3))
+    deliverable(alpha, "D2", due=today - timedelta(days=3), status=DeliverableStatus.DELIVERED)
+    deliverable(slot, "M1", due=today - timedelta(days=20), kind=DeliverableKind.MILESTONE)
+    deliverable(beta, "D1", due=today + timedelta(days=5))
+    governance_spending(10_000, today)
+    return {"alpha": alpha, "beta": beta, "slot": slot}
+
+
+def test_projects_dashboard_counts_reports_late_items_and_budgets(client, pilot, followed):
     english(pilot)
-    now = timezone.now()
-    alpha = funded_project(1, 800_000, acronym="ALPHA")
-    beta = funded_project(2, 1_200_000, acronym="BETA")
-    slot = PriorityProject.objects.get(axis__number=2, position=1)
-    slot.acronym, slot.budget_eur = "PRIO21", 4_000_000
-    slot.save()
-    reports = {
-        "alpha late": dict(funded_project=alpha, due_at=now - timedelta(days=5)),
-        "prio late": dict(priority_project=slot, due_at=now - timedelta(days=40)),
-        "alpha done": dict(funded_project=alpha, due_at=now - timedelta(days=10),
-                           submitted_at=now - timedelta(days=11)),
-        "beta soon": dict(funded_project=beta, due_at=now + timedelta(days=10)),
-        "beta later": dict(funded_project=beta, due_at=now + timedelta(days=60)),
-        "beta done soon": dict(funded_project=beta, due_at=now + timedelta(days=3),
-                               submitted_at=now),
-    }
-    for title, fields in reports.items():
-        ProjectReport.objects.create(title=title, **fields)
-    late = sorted([t for t, f in reports.items() if not f.get("submitted_at")
-                   and f["due_at"] < now], key=lambda t: reports[t]["due_at"])
-    soon = [t for t, f in reports.items() if not f.get("submitted_at")
-            and now <= f["due_at"] < now + timedelta(days=30)]
-
     client.force_login(pilot)
     response = client.get(reverse("dashboards:projects"))
     assert response.status_code == 200
-    found = tables(response)
-    assert [r.title for r in response.context["late_reports"]] == late == ["prio late",
-                                                                           "alpha late"]
-    assert [row[3] for row in body(found["late-reports"])] == late
-    assert [row[0] for row in body(found["late-reports"])] == ["PRIO21", "ALPHA"]
-    assert [r.title for r in response.context["soon_reports"]] == soon == ["beta soon"]
-    assert [row[3] for row in body(found["reports-due-soon"])] == soon
-    assert response.context["late"].paginator.count == 2
-    assert response.context["soon"].paginator.count == 1
+    found, html = tables(response), response.content.decode()
+    context = response.context
+    assert body(found["report-counts"]) == [
+        ["Reports late", "3"], ["Reports due within 30 days", "1"],
+        ["Reports awaiting review", "2"], ["Reports accepted", "1"],
+        ["Milestones and deliverables late", "2"]]
+    assert [row[3] for row in body(found["late-reports"])] == [
+        "prio late", "alpha late", "alpha returned"]
+    assert [row[0] for row in body(found["late-reports"])] == ["PRIO21", "ALPHA", "ALPHA"]
+    assert [row[3] for row in body(found["reports-due-soon"])] == ["beta soon"]
+    assert [row[3] for row in body(found["reports-awaiting-review"])] == [
+        "alpha done", "beta done soon"]
+    assert [row[:3] for row in body(found["late-deliverables"])] == [
+        ["PRIO21", "–", "M1"], ["ALPHA", "–", "D1"]]
+    assert context["late"].paginator.count == 3 and context["deliverables"].paginator.count == 2
 
-    with translation.override("en"):
-        labels = {axis.number: str(axis) for axis in Axis.objects.all()}
-    assert body(found["projects-by-axis"]) == [
-        [labels[1], "3", "0", "0", "0", "1", num(800_000), num(800_000)],
-        [labels[2], "3", num(4_000_000), "0", "0", "1", num(1_200_000), num(5_200_000)],
-        [labels[3], "3", "0", "0", "0", "0", "0", "0"],
-        [labels[4], "3", "0", "0", "0", "0", "0", "0"]]
-    assert [row[0::4] for row in body(found["funded-projects"])] == [
-        ["BETA", num(1_200_000)], ["ALPHA", num(800_000)]]
-    assert body(found["chart:funded-budgets"]) == [["BETA", num(1_200_000)],
-                                                   ["ALPHA", num(800_000)]]
+    assert body(found["projects-by-origin-table"]) == [
+        ["Priority project", "1", num(4_000_000), num(4_000_000), "0", num(Decimal("0.0"), 1)],
+        ["AMI project", "1", num(1_200_000), "0", "0", "–"],
+        ["AAP project", "1", num(800_000), num(800_000), num(100_000), num(Decimal("12.5"), 1)],
+        ["Governance", "1", "0", "0", num(10_000), "–"]]
+    assert body(found["chart:projects-by-origin"])[4:6] == [
+        ["AAP project: allocated", num(800_000)], ["AAP project: spent", num(100_000)]]
 
+    # One table of every project, priority projects first, each leading to its page; the
+    # priority slots not imported yet are not projects yet.
+    rows = body(found["projects"])
+    assert [row[0] for row in rows] == ["PRIO21", "BETA", "ALPHA", governance().acronym]
+    assert context["projects"].paginator.count == 4
+    by_name = {row[0]: row for row in rows}
+    assert by_name["PRIO21"][1:9] == ["Priority project", "2", "Priority 2.1", "Running",
+                                      followed["slot"].coordinator.get_full_name(),
+                                      num(4_000_000), "0", "1"]
+    assert by_name["ALPHA"][1:9] == ["AAP project", "1", "Project ALPHA", "Running",
+                                     followed["alpha"].coordinator.get_full_name(),
+                                     num(800_000), num(100_000), "1"]
+    assert by_name["BETA"][4] == "Preparing" and by_name["BETA"][8] == "0"
+    for name in ["alpha", "beta", "slot"]:
+        detail = reverse("projects:detail", args=[followed[name].pk])
+        assert f'href="{detail}"' in html
+
+
+def test_the_projects_dashboard_filters_by_axis_and_origin(client, pilot, followed):
+    english(pilot)
+    client.force_login(pilot)
     axis_2 = Axis.objects.get(number=2)
-    filtered = client.get(reverse("dashboards:projects"), {"axis": axis_2.pk})
-    found = tables(filtered)
-    assert [r.title for r in filtered.context["late_reports"]] == ["prio late"]
-    assert [r.title for r in filtered.context["soon_reports"]] == ["beta soon"]
-    assert body(found["projects-by-axis"]) == [
-        [labels[2], "3", num(4_000_000), "0", "0", "1", num(1_200_000), num(5_200_000)]]
-    assert [row[0] for row in body(found["funded-projects"])] == ["BETA"]
-    assert f'<option value="{axis_2.pk}" selected>' in filtered.content.decode()
+    response = client.get(reverse("dashboards:projects"), {"axis": axis_2.pk})
+    found = tables(response)
+    assert [row[3] for row in body(found["late-reports"])] == ["prio late"]
+    assert [row[3] for row in body(found["reports-awaiting-review"])] == ["beta done soon"]
+    assert [row[2] for row in body(found["late-deliverables"])] == ["M1"]
+    assert [row[0] for row in body(found["projects"])] == ["PRIO21", "BETA"]
+    with translation.override("en"):
+        assert [row[0] for row in found["projects-by-axis-table"][2:]] == [str(axis_2)]
+    assert f'<option value="{axis_2.pk}" selected>' in response.content.decode()
+
+    response = client.get(reverse("dashboards:projects"), {"origin": ProjectOrigin.AAP})
+    found = tables(response)
+    assert [row[0] for row in body(found["projects"])] == ["ALPHA"]
+    assert [row[3] for row in body(found["late-reports"])] == ["alpha late", "alpha returned"]
+    assert body(found["projects-by-origin-table"]) == [
+        ["AAP project", "1", num(800_000), num(800_000), num(100_000), num(Decimal("12.5"), 1)]]
+    assert '<option value="aap" selected>' in response.content.decode()
+
+    response = client.get(reverse("dashboards:projects"), {"origin": ProjectOrigin.GOVERNANCE})
+    found = tables(response)
+    assert "projects-by-axis-table" not in found  # the governance has no axis
+    assert [row[0] for row in body(found["projects"])] == [governance().acronym]
+
+    refused = client.get(reverse("dashboards:projects"), {"origin": "lost", "axis": "x"})
+    assert refused.status_code == 200
+    assert {"origin", "axis"} <= set(refused.context["form"].errors)
+    assert refused.context["projects"].paginator.count == 4  # an invalid filter is ignored
 
 
 def test_the_projects_lists_are_paged_and_keep_the_other_parameters(client, pilot):
@@ -718,9 +875,9 @@ def test_the_projects_lists_are_paged_and_keep_the_other_parameters(client, pilo
     past the end as the last."""
     english(pilot)
     now = timezone.now()
-    project = funded_project(2, 100_000, acronym="PAGED")
+    project = call_project(ProjectOrigin.AAP, 2, 100_000, acronym="PAGED")
     ProjectReport.objects.bulk_create(
-        ProjectReport(funded_project=project, title=f"Late {n:02d}",
+        ProjectReport(project=project, title=f"Late {n:02d}",
                       due_at=now - timedelta(days=40 - n)) for n in range(27))
     axis = project.axis
     client.force_login(pilot)
@@ -728,13 +885,12 @@ def test_the_projects_lists_are_paged_and_keep_the_other_parameters(client, pilo
     first = client.get(address, {"axis": axis.pk, "soon_page": 1})
     page = first.context["late"]
     assert page.number == 1 and page.paginator.num_pages == 2 and page.paginator.count == 27
-    assert [r.title for r in first.context["late_reports"]] == [f"Late {n:02d}"
-                                                              for n in range(25)]
+    assert [r.title for r in page.object_list] == [f"Late {n:02d}" for n in range(25)]
     html = first.content.decode()
     assert "27 reports late" in html and "Page 1 of 2" in html
     assert f'href="?axis={axis.pk}&amp;soon_page=1&amp;late_page=2">Next</a>' in html
     second = client.get(address, {"axis": axis.pk, "late_page": 2})
-    assert [r.title for r in second.context["late_reports"]] == ["Late 25", "Late 26"]
+    assert [r.title for r in second.context["late"].object_list] == ["Late 25", "Late 26"]
     assert f'href="?axis={axis.pk}&amp;late_page=1">Previous</a>' in second.content.decode()
     assert client.get(address, {"late_page": "x"}).context["late"].number == 1
     assert client.get(address, {"late_page": 9}).context["late"].number == 2
@@ -743,9 +899,10 @@ def test_the_projects_lists_are_paged_and_keep_the_other_parameters(client, pilo
 # --- Queries do not grow with the rows --------------------------------------------------------
 
 def populate(count, *, by, code):
-    """A call with `count` sent applications, each reviewed, on a CCS agenda and followed as a
-    funded project with a late report."""
-    now = timezone.now()
+    """A call with `count` sent applications, each reviewed, on a CCS agenda and followed as an
+    AAP project with two partners, a late and a coming deliverable, a late report, a coming
+    one and an accepted one with its spending."""
+    now, today = timezone.now(), timezone.localdate()
     stage = make_call(code=code, budget_envelope_eur=1_000_000, stages=[
         (StageKind.FULL_PROPOSAL, now - timedelta(days=10), now + timedelta(days=5))]).stages.get()
     reviewer = UserFactory()
@@ -760,18 +917,26 @@ def populate(count, *, by, code):
         applications.append(application)
     voting.add_to_agenda(session, applications, motion=S.RECOMMENDED, by=by)
     for application in applications:
-        project = FundedProject.objects.create(
-            application=application, acronym=application.acronym, title=application.title,
-            axis=application.axis, coordinator=application.coordinator, budget_eur=100_000)
-        ProjectReport.objects.create(funded_project=project, title="Annual",
-                                     due_at=now - timedelta(days=1))
-        ProjectReport.objects.create(funded_project=project, title="Next",
-                                     due_at=now + timedelta(days=10))
+        project = Project.objects.create(
+            origin=ProjectOrigin.AAP, application=application, acronym=application.acronym,
+            axis=application.axis, coordinator=application.coordinator, budget_eur=100_000,
+            status=ProjectStatus.RUNNING)
+        units = partners(project, 60_000, 40_000)
+        deliverable(project, "D1", due=today - timedelta(days=2))
+        deliverable(project, "D2", due=today + timedelta(days=20))
+        report(project, "Annual", due=now - timedelta(days=1))
+        report(project, "Next", due=now + timedelta(days=10))
+        accepted = report(project, "Accepted", due=now - timedelta(days=30),
+                          status=ProjectReportStatus.ACCEPTED, submitted=now)
+        ReportBudgetLine.objects.bulk_create(
+            ReportBudgetLine(report=accepted, partner=unit, year=2025, spent_eur=1_000)
+            for unit in units)
     return stage.call
 
 
 READS_ROWS = re.compile(r'\b(FROM|JOIN) "(calls_application|calls_review|calls_assignment|'
-                        r'governance_agendaitem|projects_fundedproject|projects_projectreport)"')
+                        r'governance_agendaitem|projects_project|projects_projectreport|'
+                        r'projects_deliverable|projects_reportbudgetline)"')
 
 
 def measured(client, address):
@@ -799,7 +964,13 @@ def test_queries_do_not_grow_with_the_number_of_applications(client, pilot, ccs_
     for name in DASHBOARDS:
         many, response = measured(client, reverse(name) + f"?call={large.pk}")
         assert many == few[name], name
-    assert response.context["late"].paginator.count == 33  # the projects page read the new rows
+    # The projects page read the new rows: 33 late reports and deliverables, 33 projects and
+    # the governance.
+    context = response.context
+    assert context["late"].paginator.count == 33
+    assert context["deliverables"].paginator.count == 33
+    assert context["projects"].paginator.count == 34
+    assert context["report_counts"]["accepted"] == 33
     many, response = measured(client, reverse("dashboards:call") + f"?call={large.pk}")
     assert response.context["breakdown"]["competing"] == 30
     client.force_login(ccs_member)

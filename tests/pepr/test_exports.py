@@ -2,7 +2,7 @@
 conflicts of interest left out, and a number of queries that does not grow with the rows."""
 import csv
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -21,8 +21,21 @@ from governance import services as voting
 from governance.models import Committee
 from pepr.core.models import Axis, CommitteeCode
 from pepr.exports.tables import EXPORTS, neutralise
-from projects import services as project_services
-from projects.models import FundedProject, PriorityProject
+from projects.follow_up import services as project_services
+from projects.models import (
+    Deliverable,
+    DeliverableKind,
+    DeliverableStatus,
+    GovernanceAction,
+    Project,
+    ProjectOrigin,
+    ProjectPartner,
+    ProjectReport,
+    ProjectReportStatus,
+    ProjectStatus,
+    ReportBudgetLine,
+    WorkPackage,
+)
 from tests.factories import (
     ApplicationFactory,
     OrganisationFactory,
@@ -68,7 +81,8 @@ def review(application, reviewer, *, by, values, recommendation="support"):
 
 def many_applications(count, *, by):
     """`count` submitted applications of one call, each with two partners, a submitted review,
-    a place on a session's agenda, a decision and a followed project."""
+    a place on a session's agenda, a decision and a followed project (two partner teams, a work
+    package, a milestone and a deliverable, an accepted report with its spending, a draft)."""
     stage = make_call().stages.get()
     reviewer = UserFactory()
     session = voting.create_session(
@@ -85,11 +99,34 @@ def many_applications(count, *, by):
     voting.add_to_agenda(session, applications, motion=ApplicationStatus.SELECTED, by=by)
     for application in applications:
         decisions.decide(application, ApplicationStatus.SELECTED, by=by)
-        # Straight to the table: the follow-up of a selected letter is not what is measured here.
-        FundedProject.objects.create(application=application, acronym=application.acronym,
-                                     title=application.title, coordinator=application.coordinator,
-                                     axis=application.axis, budget_eur=100_000)
+        # Straight to the tables: the follow-up of a selected letter is not what is measured here.
+        follow(Project.objects.create(
+            origin=ProjectOrigin.AAP, application=application, acronym=application.acronym,
+            title_fr=application.title, coordinator=application.coordinator,
+            axis=application.axis, budget_eur=100_000, status=ProjectStatus.RUNNING))
     return stage, applications
+
+
+def follow(project):
+    today = timezone.localdate()
+    units = [ProjectPartner.objects.create(project=project, position=n, laboratory=f"Unité {n}",
+                                           budget_eur=50_000) for n in (1, 2)]
+    package = WorkPackage.objects.create(project=project, number=1, title_fr="Lot",
+                                         title_en="Package")
+    Deliverable.objects.create(project=project, work_package=package, code="M1",
+                               kind=DeliverableKind.MILESTONE, title="Jalon",
+                               due_date=today - timedelta(days=5))
+    Deliverable.objects.create(project=project, work_package=package, code="D1", title="Livrable",
+                               due_date=today + timedelta(days=5))
+    accepted = ProjectReport.objects.create(project=project, title="Annuel",
+                                            status=ProjectReportStatus.ACCEPTED, year=2025,
+                                            due_at=timezone.now(), submitted_at=timezone.now())
+    ReportBudgetLine.objects.bulk_create(ReportBudgetLine(report=accepted, partner=unit,
+                                                          year=2025, spent_eur=10_000)
+                                         for unit in units)
+    ProjectReport.objects.create(project=project, title="Suivant", year=2026,
+                                 due_at=timezone.now() + timedelta(days=300))
+    return project
 
 
 # --- Reading the files ---
@@ -337,37 +374,127 @@ def test_votes_and_decisions_exports(client, pilot, evaluated, fmt):
         assert same_moment(row[5], decision.decided_at)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_projects_export_lists_funded_then_priority_projects(client, pilot, applicant, fmt):
+def funded_project(stage, coordinator, *, by, acronym="FUND", budget=900_000):
+    """An application sent, recommended and funded through the services, then followed as a
+    project: partners carried over, running since 31 January 2025 for 13 months."""
+    application = submitted_application(stage, coordinator, acronym=acronym, budget=budget)
+    decisions.decide(application, ApplicationStatus.RECOMMENDED, by=by)
+    decisions.decide(application, ApplicationStatus.FUNDED, by=member_of(CommitteeCode.BOARD))
+    application.refresh_from_db()
+    project = project_services.create_from_application(application, by=by)
+    Project.objects.filter(pk=project.pk).update(
+        status=ProjectStatus.RUNNING, start_date=date(2025, 1, 31), duration_months=13,
+        anr_reference="ANR-24-PEPR-0001")
+    project.refresh_from_db()
+    return project
+
+
+def accepted_spending(project, euros, *, year=2025):
+    """An accepted report whose one budget line spent `euros` (the workflow is tested with the
+    reports); and a submitted one whose spending does not count yet."""
+    partner = project.partners.first()
+    for status, spent in [(ProjectReportStatus.ACCEPTED, euros),
+                          (ProjectReportStatus.SUBMITTED, 10 * euros)]:
+        report = ProjectReport.objects.create(project=project, title=f"Rapport {status}",
+                                              due_at=timezone.now(), status=status, year=year)
+        ReportBudgetLine.objects.create(report=report, partner=partner, year=year,
+                                        spent_eur=spent)
+
+
+@pytest.fixture
+def followed(db, applicant, pilot):
     now = timezone.now()
     stage = make_call(code="aap-full", stages=[
         (StageKind.FULL_PROPOSAL, now - timedelta(days=1), now + timedelta(days=5))]).stages.get()
-    application = submitted_application(stage, applicant, acronym="FUND", budget=900_000)
-    decisions.decide(application, ApplicationStatus.RECOMMENDED, by=pilot)
-    decisions.decide(application, ApplicationStatus.FUNDED, by=member_of(CommitteeCode.BOARD))
-    application.refresh_from_db()
-    project_services.create_from_application(application, by=pilot)
-    slot = PriorityProject.objects.get(axis__number=1, position=2)
-    slot.acronym, slot.title_fr, slot.title_en, slot.budget_eur = "PRIO", "Titre", "Title", 4_000
-    slot.start_date = now.date()
+    project = funded_project(stage, applicant, by=pilot)
+    accepted_spending(project, 120_000)
+    package = WorkPackage.objects.create(project=project, number=1, title_fr="Vecteurs",
+                                         title_en="Vectors")
+    today = timezone.localdate()
+    items = [
+        Deliverable.objects.create(project=project, work_package=package, code="D1.1",
+                                   title="=Protocole", due_date=today - timedelta(days=1)),
+        Deliverable.objects.create(project=project, work_package=package, code="M1",
+                                   kind=DeliverableKind.MILESTONE, title="Premier lot",
+                                   due_date=today - timedelta(days=10),
+                                   status=DeliverableStatus.DELIVERED, delivered_at=now),
+        Deliverable.objects.create(project=project, code="D2.1", title="Rapport",
+                                   due_date=today + timedelta(days=30)),
+    ]
+    slot = Project.objects.get(origin=ProjectOrigin.PRIORITY, axis__number=1, position=2)
+    slot.acronym, slot.title_fr, slot.title_en, slot.budget_eur = "PRIO", "Titre", "", 4_000
+    slot.start_date = date(2024, 9, 1)
     slot.save()
+    governance = Project.objects.get(origin=ProjectOrigin.GOVERNANCE)
+    GovernanceAction.objects.create(work_package=governance.work_packages.get(number=5),
+                                    kind="communication", title="Site", spent_eur=5_000)
+    return {"stage": stage, "project": project, "deliverables": items, "slot": slot,
+            "governance": governance}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_projects_export_has_one_row_per_project_of_any_origin(client, pilot, applicant,
+                                                               followed, fmt):
+    project, governance = followed["project"], followed["governance"]
+    pilot.language = "en"  # headers and titles in the reader's language
+    pilot.save()
     client.force_login(pilot)
     number = (lambda n: n) if fmt == "xlsx" else as_csv
     empty = None if fmt == "xlsx" else ""
-    _header, *rows = download(client, "projects", fmt)
-    assert len(rows) == 1 + 12
-    assert rows[0] == ["funded", application.reference, "aap-full", "FUND", application.title,
-                       number(2), applicant.get_full_name(), applicant.email, number(900_000),
-                       empty, empty, number(False)]
-    prio = next(row for row in rows if row[1] == "P1.2")
-    start = now.date().isoformat() if fmt == "csv" else prio[9]
-    assert prio == ["priority", "P1.2", empty, "PRIO", "Titre", number(1), empty, empty,
-                    number(4_000), start, empty, number(False)]
+
+    def day(value):
+        return value.isoformat() if fmt == "csv" else datetime.combine(value, datetime.min.time())
+
+    header, *rows = download(client, "projects", fmt)
+    assert header[:6] == ["Origin", "Reference", "Acronym", "Title", "Axis", "Status"]
+    assert len(header) == 16
+    assert [row[0] for row in rows] == ["priority"] * 12 + ["aap", "governance"]
+    assert [row[1] for row in rows[:4]] == ["P1.1", "P1.2", "P1.3", "P2.1"]
+    assert rows[12] == [
+        "aap", project.application.reference, "FUND", "Vecteurs AAV ciblés", number(2),
+        "running", applicant.get_full_name(), applicant.email, number(900_000), number(900_000),
+        number(120_000), day(date(2025, 1, 31)), day(date(2026, 2, 28)), "ANR-24-PEPR-0001",
+        number(1), number(False)]
+    # The English title is empty: the French one stands in. Prepared: nothing committed.
+    assert rows[1] == ["priority", "P1.2", "PRIO", "Titre", number(1), "preparing", empty,
+                       empty, number(4_000), number(0), number(0), day(date(2024, 9, 1)),
+                       empty, empty, number(0), number(False)]
+    assert rows[13] == ["governance", governance.acronym, governance.acronym,
+                        "Governance of the PEPR", empty, "running", empty, empty, empty, empty,
+                        number(5_000), empty, empty, empty, number(0), number(False)]
+    # A call or stage keeps the projects of that call's applications.
+    filtered = download(client, "projects", fmt, call=followed["stage"].call_id)[1:]
+    assert [row[1] for row in filtered] == [project.application.reference]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_deliverables_export_marks_late_items(client, pilot, followed, fmt):
+    project = followed["project"]
+    late, delivered, coming = followed["deliverables"]
+    client.force_login(pilot)
+    number = (lambda n: n) if fmt == "xlsx" else as_csv
+    empty = None if fmt == "xlsx" else ""
+
+    def day(value):
+        return value.isoformat() if fmt == "csv" else datetime.combine(value, datetime.min.time())
+
+    _header, *rows = download(client, "project-deliverables", fmt)
+    reference = project.application.reference
     if fmt == "xlsx":
-        assert start.date() == now.date()
-    # The priority projects belong to no call: a call filter leaves them out.
-    filtered = download(client, "projects", fmt, call=stage.call_id)[1:]
-    assert [row[1] for row in filtered] == [application.reference]
+        assert same_moment(rows[0][8], delivered.delivered_at)
+    else:
+        assert rows[0][8] == paris(delivered.delivered_at, "csv")
+    rows[0][8] = None
+    assert rows == [
+        [reference, "FUND", number(1), "M1", "Premier lot", "milestone",
+         day(delivered.due_date), "delivered", None],
+        [reference, "FUND", number(1), "D1.1", "'=Protocole", "deliverable", day(late.due_date),
+         "late", empty],
+        [reference, "FUND", empty, "D2.1", "Rapport", "deliverable", day(coming.due_date),
+         "planned", empty],
+    ]
+    other_call = make_call(code="aap-autre").stages.get()
+    assert download(client, "project-deliverables", fmt, stage=other_call.pk)[1:] == []
 
 
 def test_neutralise_covers_every_formula_trigger():
@@ -398,6 +525,20 @@ def test_applications_the_reader_is_conflicted_with_are_left_out(client, applica
         for name in ["applications", "partners", "reviews", "votes", "decisions"]:
             rows = download(client, name, "csv", call=evaluated["call"].pk)[1:]
             assert bool(rows) is sees, (pilot, name)
+
+
+def test_projects_of_applications_the_reader_is_conflicted_with_are_left_out(client, applicant,
+                                                                           followed):
+    """As for the applications: a call's project is left out, with its milestones and
+    deliverables; the priority projects and the governance come from no application."""
+    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    stranger = member_of(CommitteeCode.STEERING, organisation=OrganisationFactory())
+    for reader, sees in [(colleague, False), (stranger, True)]:
+        client.force_login(reader)
+        origins = [row[0] for row in download(client, "projects", "csv")[1:]]
+        assert ("aap" in origins) is sees and origins.count("priority") == 12, reader
+        assert "governance" in origins
+        assert bool(download(client, "project-deliverables", "csv")[1:]) is sees, reader
 
 
 # --- Queries do not grow with the rows ---

@@ -1,68 +1,234 @@
-"""The programme dashboard's numbers: the planned split of the budget against what is committed,
-in total, per axis and per year (see pepr.dashboards.selectors for what each number counts)."""
+"""The programme's budget, allocated against committed against spent, in total, per origin, per
+axis and per year: the one definition of these three numbers for the dashboards (see
+pepr.dashboards.selectors for what each counts)."""
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from calls.setup.models import Call, CallKind, Stage
 from pepr.core.paris import PARIS
-from projects.models import Project as FundedProject, Project as PriorityProject  # TODO(merge)
+from projects.models import (
+    GovernanceAction,
+    Project,
+    ProjectOrigin,
+    ProjectReportStatus,
+    ProjectStatus,
+    ReportBudgetLine,
+)
+
+ORIGINS = tuple(ProjectOrigin.values)
+# The governance has no axis: the tables per axis show the origins that have one.
+AXIS_ORIGINS = (ProjectOrigin.PRIORITY, ProjectOrigin.AMI, ProjectOrigin.AAP)
+COMMITTED = ~Q(status=ProjectStatus.PREPARING)
+# A priority slot whose content staff have not imported yet is not a project yet (as on the
+# projects list): it is not counted nor listed, though a budget entered in it is.
+IMPORTED = ~Q(origin=ProjectOrigin.PRIORITY, acronym="")
 
 
-def _first_opening():
-    return Stage.objects.filter(call=OuterRef("pk")).order_by("opens_at").values("opens_at")[:1]
+def project_scope(programme, *, axis=None, origin=None, path=""):
+    """The projects of `programme` (and of `axis`, of `origin` if given), as a filter on rows
+    that reach a project by `path` ("" for projects, "report__project__" for budget lines…).
+    A project without an axis (the governance, a call's project across axes) belongs to the
+    programme of its call, or to the programme when it has no call."""
+    def q(**lookups):
+        return Q(**{f"{path}{name}": value for name, value in lookups.items()})
 
+    scope = (q(axis__programme=programme)
+             | q(axis__isnull=True, application__isnull=True)
+             | q(axis__isnull=True, application__stage__call__programme=programme))
+    if axis is not None:
+        scope &= q(axis=axis)
+    if origin:
+        scope &= q(origin=origin)
+    return scope
+
+
+# --- Per project: what the project table, lists and pages show --------------------------------
+
+def committed_eur():
+    """A project's budget once it runs (0 while it is being prepared)."""
+    return Case(When(COMMITTED, then="budget_eur"), default=Value(0),
+                output_field=BigIntegerField())
+
+
+def spent_eur():
+    """What a project spent: the budget lines of its accepted reports, and for the governance
+    project the spending of its actions; one correlated subquery each, read for a page's rows
+    only."""
+    lines = (ReportBudgetLine.objects
+             .filter(report__project=OuterRef("pk"), report__status=ProjectReportStatus.ACCEPTED)
+             .order_by().values("report__project").annotate(total=Sum("spent_eur"))
+             .values("total"))
+    actions = (GovernanceAction.objects
+               .filter(work_package__project=OuterRef("pk"),
+                       work_package__project__origin=ProjectOrigin.GOVERNANCE)
+               .order_by().values("work_package__project").annotate(total=Sum("spent_eur"))
+               .values("total"))
+    return Coalesce(Subquery(lines), 0) + Coalesce(Subquery(actions), 0)
+
+
+# --- The roll-up ---------------------------------------------------------------------------------
 
 @dataclass
-class BudgetLine:
-    key: str
-    label: str
-    planned: int | None
-    committed: int | None
+class Figures:
+    """Allocated, committed and spent euros (None where a number has no meaning)."""
+
+    allocated: int | None = 0
+    committed: int | None = 0
+    spent: int | None = 0
+    projects: int = 0
+
+    def add(self, other):
+        self.allocated = (self.allocated or 0) + (other.allocated or 0)
+        self.committed = (self.committed or 0) + (other.committed or 0)
+        self.spent = (self.spent or 0) + (other.spent or 0)
+        self.projects += other.projects
 
     @property
-    def percent(self):
-        if not self.planned or self.committed is None:
+    def committed_percent(self):
+        """Committed, in % of allocated."""
+        if not self.allocated or self.committed is None:
             return None
-        return round(100 * self.committed / self.planned, 1)
+        return round(100 * self.committed / self.allocated, 1)
+
+    @property
+    def spent_percent(self):
+        """Spent, in % of committed."""
+        if not self.committed or self.spent is None:
+            return None
+        return round(100 * self.spent / self.committed, 1)
+
+
+def total_of(figures):
+    total = Figures()
+    for one in figures:
+        total.add(one)
+    return total
 
 
 @dataclass
-class AxisBudget:
-    axis: object  # an Axis, or None for funded projects without an axis
-    priority_projects: int = 0
-    priority_eur: int = 0
-    funded: dict = field(default_factory=lambda: {kind: [0, 0] for kind in CallKind.values})
+class BudgetLine(Figures):
+    """One line of the programme's split: an origin, or what no call envelope holds yet."""
 
-    @property
-    def label(self):
-        return str(self.axis) if self.axis is not None else str(_("No axis"))
-
-    @property
-    def total_eur(self):
-        return self.priority_eur + sum(eur for _n, eur in self.funded.values())
+    key: str = ""
+    label: str = ""
 
 
 @dataclass
-class YearBudget:
-    year: int | None
-    envelopes: dict = field(default_factory=lambda: {kind: 0 for kind in CallKind.values})
-    priority_eur: int = 0
-    funded: dict = field(default_factory=lambda: {kind: 0 for kind in CallKind.values})
+class Breakdown:
+    """One row of a table per axis or per year: the figures of each origin and their total."""
+
+    key: object  # an Axis or a year; None for the projects without one
+    by_origin: dict
+    empty_label: str = _("No axis")
+    envelopes: dict = field(default_factory=lambda: dict.fromkeys(CallKind.values, 0))
 
     @property
     def label(self):
-        return str(self.year) if self.year is not None else str(_("No date"))
+        return str(self.empty_label) if self.key is None else str(self.key)
+
+    @property
+    def total(self):
+        return total_of(self.by_origin.values())
 
     @property
     def envelopes_eur(self):
         return sum(self.envelopes.values())
 
-    @property
-    def committed_eur(self):
-        return self.priority_eur + sum(self.funded.values())
+
+def _start_year():
+    """The year a project's budget counts in: the year it starts; a call's project not started
+    yet, the year (Paris time) it was created from its application, when the money was granted.
+    The others (an empty priority slot) have no date."""
+    return Coalesce(ExtractYear("start_date"),
+                    Case(When(application__isnull=False,
+                              then=ExtractYear("created_at", tzinfo=PARIS))))
+
+
+def project_figures(programme, *, axis=None, origin=None):
+    """{(origin, axis id, year): Figures} of the projects' budgets: one GROUP BY."""
+    rows = (Project.objects.filter(project_scope(programme, axis=axis, origin=origin))
+            .values_list("origin", "axis", _start_year())
+            .annotate(projects=Count("pk", filter=IMPORTED),
+                      allocated=Coalesce(Sum("budget_eur"), 0),
+                      committed=Coalesce(Sum("budget_eur", filter=COMMITTED), 0))
+            .order_by())
+    return {(o, a, year): Figures(allocated, committed, 0, n)
+            for o, a, year, n, allocated, committed in rows}
+
+
+def spent_figures(programme, *, axis=None, origin=None):
+    """[(origin, axis id, year, spent €)]: the budget lines of the accepted reports by the
+    line's year, and the governance actions by the year they were held; one query (two GROUP
+    BYs in a UNION ALL)."""
+    lines = (ReportBudgetLine.objects
+             .filter(project_scope(programme, axis=axis, origin=origin, path="report__project__"),
+                     report__status=ProjectReportStatus.ACCEPTED)
+             .values_list("report__project__origin", "report__project__axis", "year")
+             .annotate(spent=Sum("spent_eur")).order_by())
+    actions = (GovernanceAction.objects
+               .filter(project_scope(programme, axis=axis, origin=origin,
+                                     path="work_package__project__"),
+                       work_package__project__origin=ProjectOrigin.GOVERNANCE)
+               .values_list("work_package__project__origin", "work_package__project__axis",
+                            ExtractYear("held_on"))
+               .annotate(spent=Sum("spent_eur")).order_by())
+    return list(lines.union(actions, all=True))
+
+
+def rollup(programme, *, axis=None, origin=None):
+    """{(origin, axis id, year): Figures}, allocated, committed and spent: two queries."""
+    cells = project_figures(programme, axis=axis, origin=origin)
+    for key_origin, key_axis, year, spent in spent_figures(programme, axis=axis, origin=origin):
+        cells.setdefault((key_origin, key_axis, year), Figures()).spent += spent
+    return cells
+
+
+def by_origin(cells, origins=ORIGINS):
+    """{origin: Figures} summed over axes and years."""
+    totals = {origin: Figures() for origin in origins}
+    for (origin, _axis, _year), figures in cells.items():
+        if origin in totals:
+            totals[origin].add(figures)
+    return totals
+
+
+def by_axis(cells, axes, origins=AXIS_ORIGINS):
+    """One Breakdown per axis, and one for projects without an axis when they hold money."""
+    rows = {axis.pk: Breakdown(axis, {origin: Figures() for origin in origins}) for axis in axes}
+    loose = Breakdown(None, {origin: Figures() for origin in origins})
+    for (origin, axis_id, _year), figures in cells.items():
+        if origin in origins:
+            rows.get(axis_id, loose).by_origin[origin].add(figures)
+    total = loose.total
+    has_money = total.allocated or total.spent
+    return list(rows.values()) + ([loose] if has_money else [])
+
+
+def by_year(cells, envelopes, years):
+    """One Breakdown per year of `years`, then the years outside it, then "no date"."""
+    def new(year):
+        return Breakdown(year, {origin: Figures() for origin in ORIGINS},
+                         empty_label=_("No date"))
+
+    rows = {year: new(year) for year in years}
+
+    def row(year):
+        if year not in rows:
+            rows[year] = new(year)
+        return rows[year]
+
+    for (origin, _axis, year), figures in cells.items():
+        row(year).by_origin[origin].add(figures)
+    for kind, year, envelope, _calls in envelopes:
+        row(year).envelopes[kind] += envelope
+    return sorted(rows.values(), key=lambda r: (r.key is None, r.key or 0))
+
+
+def _first_opening():
+    return Stage.objects.filter(call=OuterRef("pk")).order_by("opens_at").values("opens_at")[:1]
 
 
 def call_envelopes(programme):
@@ -75,81 +241,50 @@ def call_envelopes(programme):
         .order_by())
 
 
-def funded_budgets(programme, axis=None):
-    """[(call kind, axis id, creation year, budget €, projects)] of the funded projects."""
-    projects = FundedProject.objects.filter(application__stage__call__programme=programme)
-    if axis is not None:
-        projects = projects.filter(axis=axis)
-    return list(
-        projects.values_list("application__stage__call__kind", "axis",
-                             ExtractYear("created_at", tzinfo=PARIS))
-        .annotate(budget=Coalesce(Sum("budget_eur"), 0), projects=Count("pk"))
-        .order_by())
+def split_lines(programme, origins, envelopes):
+    """The programme's split: each origin's allocation (the priority projects' share, the
+    governance budget, the envelopes of the calls of each kind) against what its projects
+    committed and spent, and what no call envelope holds yet."""
+    planned = dict.fromkeys(CallKind.values, 0)
+    for kind, _year, envelope, _calls in envelopes:
+        planned[kind] += envelope
+    allocated = {ProjectOrigin.PRIORITY: programme.priority_projects_budget_eur,
+                 ProjectOrigin.GOVERNANCE: programme.governance_budget_eur,
+                 ProjectOrigin.AMI: planned[CallKind.AMI], ProjectOrigin.AAP: planned[CallKind.AAP]}
+    labels = {ProjectOrigin.PRIORITY: _("Priority projects"),
+              ProjectOrigin.GOVERNANCE: _("Governance"),
+              ProjectOrigin.AMI: _("AMI (call envelopes)"),
+              ProjectOrigin.AAP: _("AAP (call envelopes)")}
+    lines = [BudgetLine(allocated[origin], origins[origin].committed, origins[origin].spent,
+                        origins[origin].projects, key=origin, label=labels[origin])
+             for origin in (ProjectOrigin.PRIORITY, ProjectOrigin.GOVERNANCE, ProjectOrigin.AMI,
+                            ProjectOrigin.AAP)]
+    lines.append(BudgetLine(for_calls(programme) - planned[CallKind.AMI] - planned[CallKind.AAP],
+                            None, None, key="unallocated", label=_("Not yet in a call envelope")))
+    return lines
 
 
-def priority_budgets(programme, axis=None):
-    """[(axis id, start year, budget €, projects)] of the priority projects."""
-    projects = PriorityProject.objects.filter(axis__programme=programme)
-    if axis is not None:
-        projects = projects.filter(axis=axis)
-    return list(
-        projects.values_list("axis", ExtractYear("start_date"))
-        .annotate(budget=Coalesce(Sum("budget_eur"), 0), projects=Count("pk"))
-        .order_by())
-
-
-def budget_by_axis(axes, funded, priority):
-    """One AxisBudget per axis (and one for funded projects without an axis, if any)."""
-    rows = {axis.pk: AxisBudget(axis) for axis in axes}
-    for axis_id, _year, budget, projects in priority:
-        row = rows.setdefault(axis_id, AxisBudget(None))
-        row.priority_projects += projects
-        row.priority_eur += budget
-    for kind, axis_id, _year, budget, projects in funded:
-        row = rows.setdefault(axis_id, AxisBudget(None))
-        row.funded[kind][0] += projects
-        row.funded[kind][1] += budget
-    return list(rows.values())
+def for_calls(programme):
+    """What is left for the AMI and AAP calls after the priority projects and the governance."""
+    return (programme.budget_eur - programme.priority_projects_budget_eur
+            - programme.governance_budget_eur)
 
 
 def programme_overview(programme):
-    """The planned split of the budget and what is committed, in total, per axis and per year:
-    three queries."""
+    """The split of the budget, allocated against committed against spent, in total, per axis
+    and per year: three queries."""
     envelopes = call_envelopes(programme)
-    funded = funded_budgets(programme)
-    priority = priority_budgets(programme)
-    planned = {kind: 0 for kind in CallKind.values}
-    committed = {kind: 0 for kind in CallKind.values}
-    years = {year: YearBudget(year) for year in range(programme.start_year,
-                                                      programme.end_year + 1)}
-    for kind, year, envelope, _calls in envelopes:
-        planned[kind] += envelope
-        years.setdefault(year, YearBudget(year)).envelopes[kind] += envelope
-    for kind, _axis, year, budget, _projects in funded:
-        committed[kind] += budget
-        years.setdefault(year, YearBudget(year)).funded[kind] += budget
-    priority_committed = 0
-    for _axis, year, budget, _projects in priority:
-        priority_committed += budget
-        years.setdefault(year, YearBudget(year)).priority_eur += budget
-    for_calls = (programme.budget_eur - programme.priority_projects_budget_eur
-                 - programme.governance_budget_eur)
-    lines = [
-        BudgetLine("priority", _("Priority projects"), programme.priority_projects_budget_eur,
-                   priority_committed),
-        BudgetLine("governance", _("Governance"), programme.governance_budget_eur, None),
-        BudgetLine("ami", _("AMI (call envelopes)"), planned[CallKind.AMI],
-                   committed[CallKind.AMI]),
-        BudgetLine("aap", _("AAP (call envelopes)"), planned[CallKind.AAP],
-                   committed[CallKind.AAP]),
-        BudgetLine("unallocated", _("Not yet in a call envelope"),
-                   for_calls - planned[CallKind.AMI] - planned[CallKind.AAP], None),
-    ]
-    total_committed = priority_committed + sum(committed.values())
+    cells = rollup(programme)
+    origins = by_origin(cells)
+    lines = split_lines(programme, origins, envelopes)
+    total = total_of(origins.values())
+    total.allocated = programme.budget_eur
     return {
         "lines": lines,
-        "total": BudgetLine("total", _("Programme"), programme.budget_eur, total_committed),
-        "for_calls": for_calls,
-        "by_axis": budget_by_axis(programme.axes.all(), funded, priority),
-        "by_year": sorted(years.values(), key=lambda row: (row.year is None, row.year or 0)),
+        "total": BudgetLine(total.allocated, total.committed, total.spent, total.projects,
+                            key="total", label=_("Total")),
+        "for_calls": for_calls(programme),
+        "by_axis": by_axis(cells, programme.axes.all()),
+        "by_year": by_year(cells, envelopes,
+                           range(programme.start_year, programme.end_year + 1)),
     }

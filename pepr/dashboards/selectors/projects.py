@@ -1,68 +1,88 @@
-"""The projects dashboard's lists and totals: reports late or due soon, the priority projects and
-the funded projects; each list is a queryset the view pages (LIMIT in SQL)."""
+"""The projects dashboard's counts and lists: reports late, due soon, awaiting review and
+accepted, milestones and deliverables late, and the projects of every origin; each list is a
+queryset the view pages (LIMIT in SQL), each count one aggregate."""
 from datetime import timedelta
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
-from projects.models import Project as FundedProject, Project as PriorityProject, ProjectReport  # TODO(merge)
+from pepr.dashboards.selectors.budget import IMPORTED, committed_eur, project_scope, spent_eur
+from projects.models import Deliverable, Project, ProjectOrigin, ProjectReport, ProjectReportStatus
+from projects.reports.workflow import AWAITING_REVIEW, OWED_REPORT_STATUSES
 
 REPORTS_DUE_WITHIN = timedelta(days=30)
-# Bars of the largest funded projects' chart, as many as the call dashboard's organisations.
-LARGEST_SHOWN = 15
+# The projects table lists the origins in the order the programme presents them.
+ORIGIN_ORDER = Case(*[When(origin=origin, then=Value(rank))
+                      for rank, origin in enumerate(ProjectOrigin.values)],
+                    output_field=IntegerField())
 
 
-def _reports(axis):
-    reports = ProjectReport.objects.filter(submitted_at__isnull=True)
-    if axis is not None:
-        reports = reports.filter(Q(funded_project__axis=axis) | Q(priority_project__axis=axis))
-    return reports
+def _reports(programme, axis, origin):
+    return ProjectReport.objects.filter(
+        project_scope(programme, axis=axis, origin=origin, path="project__"))
 
 
-def report_counts(now, axis=None):
-    """How many reports are late (due, not submitted) and due within 30 days: one aggregate."""
-    return _reports(axis).aggregate(
-        late=Count("pk", filter=Q(due_at__lt=now)),
-        soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + REPORTS_DUE_WITHIN)))
+def _late(now):
+    return Q(status__in=OWED_REPORT_STATUSES, due_at__lt=now)
+
+
+def _due_soon(now):
+    return Q(status__in=OWED_REPORT_STATUSES, due_at__gte=now,
+             due_at__lt=now + REPORTS_DUE_WITHIN)
+
+
+def report_counts(programme, now, *, axis=None, origin=None):
+    """How many reports are late (owed and past due), due within 30 days (owed), awaiting
+    review and accepted: one aggregate."""
+    return _reports(programme, axis, origin).aggregate(
+        late=Count("pk", filter=_late(now)), soon=Count("pk", filter=_due_soon(now)),
+        awaiting=Count("pk", filter=Q(status__in=AWAITING_REVIEW)),
+        accepted=Count("pk", filter=Q(status=ProjectReportStatus.ACCEPTED)))
 
 
 def _report_rows(reports):
-    return reports.select_related(
-        "funded_project__coordinator", "funded_project__axis",
-        "priority_project__coordinator", "priority_project__axis").order_by("due_at", "pk")
+    return reports.select_related("project__coordinator", "project__axis").order_by(
+        "due_at", "pk")
 
 
-def late_reports(now, axis=None):
-    """Reports past their due date and not submitted, most overdue first (slice to page)."""
-    return _report_rows(_reports(axis).filter(due_at__lt=now))
+def late_reports(programme, now, *, axis=None, origin=None):
+    """Reports owed and past their due date, most overdue first (slice to page)."""
+    return _report_rows(_reports(programme, axis, origin).filter(_late(now)))
 
 
-def reports_due_soon(now, axis=None):
-    """Reports due within 30 days and not submitted, soonest first (slice to page)."""
-    return _report_rows(_reports(axis).filter(due_at__gte=now,
-                                              due_at__lt=now + REPORTS_DUE_WITHIN))
+def reports_due_soon(programme, now, *, axis=None, origin=None):
+    """Reports owed and due within 30 days, soonest first (slice to page)."""
+    return _report_rows(_reports(programme, axis, origin).filter(_due_soon(now)))
 
 
-def priority_projects(programme, axis=None):
-    """The twelve priority slots, with their budgets."""
-    projects = PriorityProject.objects.filter(axis__programme=programme).select_related("axis")
-    if axis is not None:
-        projects = projects.filter(axis=axis)
-    return projects.order_by("axis__number", "position")
+def reports_awaiting_review(programme, *, axis=None, origin=None):
+    """Reports submitted and not reviewed yet, the longest waiting first (slice to page)."""
+    return (_reports(programme, axis, origin).filter(status__in=AWAITING_REVIEW)
+            .select_related("project__coordinator", "project__axis")
+            .order_by("submitted_at", "pk"))
 
 
-def funded_projects(programme, axis=None):
-    """Funded projects, largest budget first (slice to page)."""
-    projects = (FundedProject.objects.filter(application__stage__call__programme=programme)
-                .select_related("axis", "application__stage__call"))
-    if axis is not None:
-        projects = projects.filter(axis=axis)
-    return projects.order_by(F("budget_eur").desc(nulls_last=True), "acronym", "pk")
+def _late_deliverables(programme, today, axis, origin):
+    return Deliverable.objects.late(today).filter(
+        project_scope(programme, axis=axis, origin=origin, path="project__"))
 
 
-def funded_totals(programme, axis=None):
-    """Number and total budget of the funded projects: one aggregate."""
-    projects = FundedProject.objects.filter(application__stage__call__programme=programme)
-    if axis is not None:
-        projects = projects.filter(axis=axis)
-    return projects.aggregate(projects=Count("pk"), budget=Coalesce(Sum("budget_eur"), 0))
+def late_deliverable_count(programme, today, *, axis=None, origin=None):
+    return _late_deliverables(programme, today, axis, origin).count()
+
+
+def late_deliverables(programme, today, *, axis=None, origin=None):
+    """Milestones and deliverables planned and past their due date, most overdue first (slice
+    to page)."""
+    return (_late_deliverables(programme, today, axis, origin)
+            .select_related("project__axis", "work_package")
+            .order_by("due_date", "project__acronym", "code", "pk"))
+
+
+def projects_of(programme, today, *, axis=None, origin=None):
+    """Projects of every origin (not the empty priority slots) with their committed and spent
+    euros and late items (slice to page; the budget roll-up counts them)."""
+    return (Project.objects.filter(project_scope(programme, axis=axis, origin=origin), IMPORTED)
+            .with_late_items(today)
+            .annotate(committed_eur=committed_eur(), spent_eur=spent_eur())
+            .select_related("axis", "coordinator", "application")
+            .order_by(ORIGIN_ORDER, "axis__number", "position", "acronym", "pk"))

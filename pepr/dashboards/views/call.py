@@ -1,114 +1,25 @@
-"""The dashboards: the programme's budget, one call's applications and evaluation, the projects.
-
-Pages work without JavaScript: every chart is server-drawn SVG (pepr.core.charts) followed by its
-data as an HTML table, and filters are GET forms whose values stay in the URL. Each page runs a
-fixed number of queries, all aggregates or LIMITed lists (pepr.dashboards.selectors).
-"""
+"""The call dashboard: one call's applications and evaluation for programme staff, its votes for
+the members of the committees that handled it."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from calls.applications.models import ApplicationStatus
-from calls.setup.models import CallKind, ReviewScale
+from calls.setup.models import ReviewScale
 from governance.models import Committee
 from pepr.core import charts
 from pepr.core.models import CommitteeCode
 from pepr.core.selectors import committee_codes_of, current_programme
-from pepr.core.views_common import requires_any
-from pepr.dashboards.forms import AxisFilterForm, CallDashboardForm
-from pepr.dashboards.selectors import budget as budget_reads
+from pepr.dashboards.forms import CallDashboardForm
 from pepr.dashboards.selectors import call as call_reads
-from pepr.dashboards.selectors import projects as project_reads
+from pepr.dashboards.views.paging import euros, no_programme, percent
 
-PAGE_SIZE = 25
 # Committees whose members, without being programme staff, get the restricted call dashboard.
 RESTRICTED_COMMITTEES = {CommitteeCode.CCS, CommitteeCode.CSI, CommitteeCode.BOARD}
 
-
-def _euros(value):
-    return f"{charts.number(value)} €"
-
-
-def _percent(value):
-    return f"{charts.number(value, 1)} %"
-
-
-class CountedPaginator(Paginator):
-    """Django's Paginator for one of a page's lists whose total the page already counted (one
-    aggregate for several lists): no COUNT query of its own. It also knows the URL parameter that
-    names its page and the page's other parameters, which its links keep."""
-
-    def __init__(self, object_list, *, count, request, param, per_page=PAGE_SIZE):
-        super().__init__(object_list, per_page)
-        self._count = count
-        self.param = param
-        others = request.GET.copy()
-        others.pop(param, None)
-        self.query = others.urlencode()
-
-    @property
-    def count(self):
-        return self._count
-
-
-def _page(request, param, queryset, count):
-    """The page of `queryset` named by ?<param>= (the first for a missing or wrong number, the
-    last past the end), its rows read by one LIMITed query."""
-    return CountedPaginator(queryset, count=count, request=request, param=param).get_page(
-        request.GET.get(param))
-
-
-def _no_programme(request, template):
-    return render(request, template, {"programme": None})
-
-
-# --- Programme ------------------------------------------------------------------------------
-
-@require_GET
-@requires_any("pepr.view_dashboard")
-def programme(request):
-    """The programme's budget: the planned split (priority projects, governance, AMI and AAP
-    envelopes) against what is committed, in total, per axis and per year."""
-    current = current_programme()
-    if current is None:
-        return _no_programme(request, "dashboards/programme.html")
-    overview = budget_reads.programme_overview(current)
-    lines = overview["lines"]
-    planned_rows = [(line.label, max(line.planned or 0, 0)) for line in lines]
-    committed_rows = [(line.label, line.committed) for line in lines
-                      if line.committed is not None]
-    context = {
-        "programme": current, "overview": overview, "kinds": CallKind.choices,
-        "over_allocated": lines[-1].planned < 0,
-        "planned_chart": charts.bar_chart(
-            planned_rows, chart_id="planned", title=_("Planned split of the budget (€)"),
-            label_header=_("Budget line"), value_header=_("Planned (€)"), value_format=_euros),
-        "committed_chart": charts.bar_chart(
-            committed_rows, chart_id="committed", title=_("Committed budget (€)"),
-            label_header=_("Budget line"), value_header=_("Committed (€)"),
-            value_format=_euros),
-        "axis_chart": charts.bar_chart(
-            [(row.label, row.total_eur) for row in overview["by_axis"]], chart_id="by-axis",
-            title=_("Committed budget per axis (€)"), label_header=_("Axis"),
-            value_header=_("Committed (€)"), value_format=_euros),
-        "year_envelopes_chart": charts.bar_chart(
-            [(row.label, row.envelopes_eur) for row in overview["by_year"]],
-            chart_id="envelopes-by-year",
-            title=_("Call envelopes per year of the call's first opening (€)"),
-            label_header=_("Year"), value_header=_("Envelopes (€)"), value_format=_euros),
-        "year_committed_chart": charts.bar_chart(
-            [(row.label, row.committed_eur) for row in overview["by_year"]],
-            chart_id="committed-by-year", title=_("Committed budget per year (€)"),
-            label_header=_("Year"), value_header=_("Committed (€)"), value_format=_euros),
-    }
-    return render(request, "dashboards/programme.html", context)
-
-
-# --- One call -------------------------------------------------------------------------------
 
 def _call_access(user):
     """'full' for programme staff, 'committee' for a member of the CCS, the CSI or the Comité
@@ -142,7 +53,7 @@ def call(request):
     access = _call_access(request.user)
     current = current_programme()
     if current is None:
-        return _no_programme(request, "dashboards/call.html")
+        return no_programme(request, "dashboards/call.html")
     full = access == "full"
     data = request.GET.copy()
     calls, chosen = _chosen_call(current, data, full)
@@ -261,11 +172,11 @@ def _application_charts(axes, scope, breakdown):
             label_header=_("Organisation"), value_header=_("Applications")),
         "budget_chart": charts.bar_chart(
             budget_rows, chart_id="budget", title=_("Requested budget and call envelope (€)"),
-            label_header=_("Amount"), value_header=_("Euros"), value_format=_euros),
+            label_header=_("Amount"), value_header=_("Euros"), value_format=euros),
         "success_chart": charts.bar_chart(
             success_rows, chart_id="success", title=_("Success rate per axis (%)"),
             label_header=_("Axis"), value_header=_("Success rate (%)"),
-            value_format=_percent),
+            value_format=percent),
     }
 
 
@@ -305,61 +216,3 @@ def _day_charts(scope):
             % {"number": stage.number},
             label_header=_("Day"), value_header=_("Submissions"), bar_height=12, gap=2))
         for stage, days in call_reads.submissions_per_day(scope)]
-
-
-# --- Projects -------------------------------------------------------------------------------
-
-@require_GET
-@requires_any("pepr.view_dashboard")
-def projects(request):
-    """Reports late or due within 30 days, and the budgets of the priority and funded projects,
-    per project and per axis; filtered by axis."""
-    current = current_programme()
-    if current is None:
-        return _no_programme(request, "dashboards/projects.html")
-    form = AxisFilterForm(request.GET, programme=current)
-    form.is_valid()
-    axis = form.value("axis")
-    now = timezone.now()
-    counts = project_reads.report_counts(now, axis)
-    totals = project_reads.funded_totals(current, axis)
-    priority = list(project_reads.priority_projects(current, axis))
-    ordered_funded = project_reads.funded_projects(current, axis)
-    largest = list(ordered_funded.values_list("acronym", "budget_eur")
-                   [:project_reads.LARGEST_SHOWN])
-    # No "others" bar here: with hundreds of projects it would dwarf the fifteen shown; the
-    # table above gives the total.
-    funded_rows = [(acronym, budget or 0) for acronym, budget in largest]
-    by_axis = budget_reads.budget_by_axis(
-        [axis] if axis else current.axes.all(), budget_reads.funded_budgets(current, axis),
-        budget_reads.priority_budgets(current, axis))
-    late = _page(request, "late_page", project_reads.late_reports(now, axis), counts["late"])
-    soon = _page(request, "soon_page", project_reads.reports_due_soon(now, axis),
-                 counts["soon"])
-    funded = _page(request, "project_page", ordered_funded, totals["projects"])
-    context = {
-        "programme": current, "form": form, "axis": axis, "now": now,
-        "late": late, "late_reports": list(late.object_list),
-        "soon": soon, "soon_reports": list(soon.object_list),
-        "within_days": project_reads.REPORTS_DUE_WITHIN.days,
-        "priority": priority, "funded": funded,
-        "funded_projects": list(funded.object_list), "funded_totals": totals,
-        "priority_total": sum(row.priority_eur for row in by_axis),
-        "by_axis": by_axis, "kinds": CallKind.choices,
-        "priority_chart": charts.bar_chart(
-            [(str(project), project.budget_eur or 0) for project in priority],
-            chart_id="priority-budgets", title=_("Budget of each priority project (€)"),
-            label_header=_("Priority project"), value_header=_("Budget (€)"),
-            value_format=_euros),
-        "funded_chart": charts.bar_chart(
-            funded_rows, chart_id="funded-budgets",
-            title=_("Funded projects: the %(count)s largest budgets (€)")
-            % {"count": project_reads.LARGEST_SHOWN},
-            label_header=_("Funded project"), value_header=_("Budget (€)"),
-            value_format=_euros),
-        "axis_chart": charts.bar_chart(
-            [(row.label, row.total_eur) for row in by_axis], chart_id="projects-by-axis",
-            title=_("Budget of the projects per axis (€)"), label_header=_("Axis"),
-            value_header=_("Budget (€)"), value_format=_euros),
-    }
-    return render(request, "dashboards/projects.html", context)
