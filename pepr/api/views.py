@@ -18,8 +18,7 @@ the exports use too (calls.setup.filters, calls.applications.filters); the proje
 `?origin=` and `?status=` (pepr.api.filters). An invalid value gets a 400 whose JSON names the
 parameter and says what is expected.
 """
-from django.db.models import BigIntegerField, Case, OuterRef, Prefetch, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -41,17 +40,13 @@ from calls.setup.models import Call, Stage
 from pepr.api import serializers
 from pepr.api.filters import ProjectRowsFilter
 from pepr.api.permissions import ReadsDashboards
+from projects.follow_up.budget import committed_eur, partner_spent_eur, spent_eur
 from projects.models import (
     Deliverable,
     DeliverableKind,
-    GovernanceAction,
     Project,
-    ProjectOrigin,
     ProjectPartner,
     ProjectReport,
-    ProjectReportStatus,
-    ProjectStatus,
-    ReportBudgetLine,
     WorkPackage,
 )
 
@@ -125,20 +120,6 @@ class DecisionList(StaffList):
         )
 
 
-def _spent():
-    """What a project spent, as the dashboards count it (pepr.dashboards.selectors.budget, which
-    the API may not import): the budget lines of its accepted reports, and the actions of the
-    governance project; correlated, so read for a page's rows only."""
-    def total(model, path, **condition):
-        return Coalesce(Subquery(
-            model.objects.filter(**{path: OuterRef("pk")}, **condition).order_by()
-            .values(path).annotate(total=Sum("spent_eur")).values("total")), 0)
-
-    return (total(ReportBudgetLine, "report__project", report__status=ProjectReportStatus.ACCEPTED)
-            + total(GovernanceAction, "work_package__project",
-                    work_package__project__origin=ProjectOrigin.GOVERNANCE))
-
-
 def _items(kind, to_attr):
     return Prefetch("deliverables", to_attr=to_attr, queryset=Deliverable.objects.filter(
         kind=kind).select_related("work_package").order_by("due_date", "code", "pk"))
@@ -148,19 +129,13 @@ def projects_for(user):
     """Projects of every origin, without those of the applications `user` is conflicted with,
     with their budget figures, late items and their lists (one query each, for a page's
     projects only)."""
-    partner_spent = Coalesce(Subquery(
-        ReportBudgetLine.objects.filter(partner=OuterRef("pk"),
-                                        report__status=ProjectReportStatus.ACCEPTED)
-        .order_by().values("partner").annotate(total=Sum("spent_eur")).values("total")), 0)
     return (
         Project.objects.filter(not_conflicted(user)).with_late_items()
-        .annotate(committed_eur=Case(When(status=ProjectStatus.PREPARING, then=Value(0)),
-                                     default="budget_eur", output_field=BigIntegerField()),
-                  spent_eur=_spent())
+        .annotate(committed_eur=committed_eur(), spent_eur=spent_eur())
         .select_related("axis", "application__stage__call", "coordinator__organisation")
         .prefetch_related(
             Prefetch("partners", queryset=ProjectPartner.objects.select_related("organisation")
-                     .annotate(spent_eur=partner_spent).order_by("position", "pk")),
+                     .annotate(spent_eur=partner_spent_eur()).order_by("position", "pk")),
             Prefetch("work_packages", queryset=WorkPackage.objects.select_related(
                 "lead__organisation").order_by("number")),
             _items(DeliverableKind.MILESTONE, "milestone_list"),

@@ -3,31 +3,24 @@ deliverable. Read like the other exports (pepr.exports.tables, which registers t
 `.values_list()` query read in chunks, without the projects of the applications the reader is
 conflicted with (priority projects and the governance come from no application)."""
 from django.db.models import (
-    BigIntegerField,
     Case,
     Exists,
     IntegerField,
     OuterRef,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from calls.applications.models import Application
 from calls.evaluation.conflicts import conflicted_with
 from calls.setup.filters import CallStageFilter
+from projects.follow_up.budget import committed_eur, spent_eur
 from projects.models import (
     Deliverable,
-    GovernanceAction,
     Project,
     ProjectOrigin,
-    ProjectReportStatus,
-    ProjectStatus,
-    ReportBudgetLine,
 )
 
 CHUNK = 2000
@@ -79,20 +72,6 @@ def _reference(origin, application_reference, axis, position, acronym):
     return acronym
 
 
-def _spent():
-    """What a project spent, as the dashboards count it (pepr.dashboards.selectors.budget, which
-    the exports may not import): the budget lines of its accepted reports, and the actions of
-    the governance project."""
-    def total(model, path, **condition):
-        return Coalesce(Subquery(
-            model.objects.filter(**{path: OuterRef("pk")}, **condition).order_by()
-            .values(path).annotate(total=Sum("spent_eur")).values("total")), 0)
-
-    return (total(ReportBudgetLine, "report__project", report__status=ProjectReportStatus.ACCEPTED)
-            + total(GovernanceAction, "work_package__project",
-                    work_package__project__origin=ProjectOrigin.GOVERNANCE))
-
-
 def project_rows(user, filters):
     """Projects of every origin (priority, AMI, AAP, governance, in that order); a call or
     stage filter keeps the projects of that call's applications only. Titles in the reader's
@@ -108,9 +87,7 @@ def project_rows(user, filters):
               "spent", "start_date", "duration_months", "anr_reference", "late_items", "is_demo")
     queryset = (_visible(Project.objects.all(), user, filters, "application_id")
                 .with_late_items()
-                .annotate(committed=Case(When(status=ProjectStatus.PREPARING, then=Value(0)),
-                                         default="budget_eur", output_field=BigIntegerField()),
-                          spent=_spent())
+                .annotate(committed=committed_eur(), spent=spent_eur())
                 .order_by(_origin_order(), "axis__number", "position", "acronym", "pk"))
 
     def rows():

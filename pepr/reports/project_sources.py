@@ -90,8 +90,9 @@ def project_context(project):
         "project": project, "application": project.application,
         "partners": partners,
         "partners_allocated": sum(p.budget_eur or 0 for p in partners),
-        "spent_in_reports": budget["spent_in_reports"],
-        "spent_in_actions": budget["spent_in_actions"], "spent": budget["spent"],
+        # The partners' lines and the actions are the two parts of what the project spent.
+        "spent_in_reports": sum(p.spent_eur or 0 for p in partners),
+        "spent_in_actions": sum(a.spent_eur for a in actions), "spent": budget["spent"],
         "work_packages": _work_packages(project, deliverables, actions),
         "outside_work_packages": [d for d in deliverables if d.work_package_id is None],
         "deliverables": deliverables, "late_items": late_items,

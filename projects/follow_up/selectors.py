@@ -1,14 +1,16 @@
 """Reads of followed projects for the pages: the list, a coordinator's projects, one project's
 page with its partners, budget, timeline, reports and history."""
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Min, Prefetch, Q, Sum
+from django.db.models import Count, Min, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pepr.core.models import AuditEvent
-from projects.follow_up.models import (Deliverable, DeliverableStatus, GovernanceAction, Project,
+from projects.follow_up import budget
+from projects.follow_up.models import (Deliverable, DeliverableStatus, Project,
                                        ProjectEditor, ProjectOrigin, ProjectPartner)
 from projects.reports import workflow
-from projects.reports.models import ProjectReport, ProjectReportStatus, ReportBudgetLine
+from projects.reports.models import ProjectReport
 
 
 def _with_follow_up_counts(queryset):
@@ -42,11 +44,9 @@ def my_projects(user):
 
 
 def partners_with_spent():
-    """Partner teams with `spent_eur`: what the Comité de Pilotage accepted in their reports
-    (a submitted report's figures may still change)."""
+    """Partner teams with `spent_eur`, as projects.follow_up.budget defines it."""
     return ProjectPartner.objects.select_related("organisation").annotate(
-        spent_eur=Sum("budget_lines__spent_eur",
-                      filter=Q(budget_lines__report__status=ProjectReportStatus.ACCEPTED)))
+        spent_eur=budget.partner_spent_eur())
 
 
 def project_page(pk):
@@ -71,15 +71,11 @@ def history(project, limit=50):
 
 
 def budget_totals(project):
-    """Allocated (the project's budget) and spent: in accepted reports, and for the governance
-    project in its actions. The project page and the progress PDF both read it."""
-    in_reports = ReportBudgetLine.objects.filter(
-        report__project=project, report__status=ProjectReportStatus.ACCEPTED).aggregate(
-            total=Sum("spent_eur"))["total"] or 0
-    in_actions = GovernanceAction.objects.filter(work_package__project=project).aggregate(
-        total=Sum("spent_eur"))["total"] or 0 if project.origin == ProjectOrigin.GOVERNANCE else 0
-    return {"allocated": project.budget_eur or 0, "spent_in_reports": in_reports,
-            "spent_in_actions": in_actions, "spent": in_reports + in_actions}
+    """Allocated (the project's budget), committed and spent (projects.follow_up.budget), in
+    one query; the project page and the progress PDF both read it."""
+    return Project.objects.filter(pk=project.pk).annotate(
+        allocated=Coalesce("budget_eur", 0), committed=budget.committed_eur(),
+        spent=budget.spent_eur()).values("allocated", "committed", "spent").get()
 
 
 def report_page(pk):

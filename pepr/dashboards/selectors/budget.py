@@ -3,25 +3,24 @@ axis and per year: the one definition of these three numbers for the dashboards 
 pepr.dashboards.selectors for what each counts)."""
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from calls.setup.models import Call, CallKind, Stage
 from pepr.core.paris import PARIS
+from projects.follow_up.budget import COMMITTED
 from projects.models import (
     GovernanceAction,
     Project,
     ProjectOrigin,
     ProjectReportStatus,
-    ProjectStatus,
     ReportBudgetLine,
 )
 
 ORIGINS = tuple(ProjectOrigin.values)
 # The governance has no axis: the tables per axis show the origins that have one.
 AXIS_ORIGINS = (ProjectOrigin.PRIORITY, ProjectOrigin.AMI, ProjectOrigin.AAP)
-COMMITTED = ~Q(status=ProjectStatus.PREPARING)
 # A priority slot whose content staff have not imported yet is not a project yet (as on the
 # projects list): it is not counted nor listed, though a budget entered in it is.
 IMPORTED = ~Q(origin=ProjectOrigin.PRIORITY, acronym="")
@@ -43,30 +42,6 @@ def project_scope(programme, *, axis=None, origin=None, path=""):
     if origin:
         scope &= q(origin=origin)
     return scope
-
-
-# --- Per project: what the project table, lists and pages show --------------------------------
-
-def committed_eur():
-    """A project's budget once it runs (0 while it is being prepared)."""
-    return Case(When(COMMITTED, then="budget_eur"), default=Value(0),
-                output_field=BigIntegerField())
-
-
-def spent_eur():
-    """What a project spent: the budget lines of its accepted reports, and for the governance
-    project the spending of its actions; one correlated subquery each, read for a page's rows
-    only."""
-    lines = (ReportBudgetLine.objects
-             .filter(report__project=OuterRef("pk"), report__status=ProjectReportStatus.ACCEPTED)
-             .order_by().values("report__project").annotate(total=Sum("spent_eur"))
-             .values("total"))
-    actions = (GovernanceAction.objects
-               .filter(work_package__project=OuterRef("pk"),
-                       work_package__project__origin=ProjectOrigin.GOVERNANCE)
-               .order_by().values("work_package__project").annotate(total=Sum("spent_eur"))
-               .values("total"))
-    return Coalesce(Subquery(lines), 0) + Coalesce(Subquery(actions), 0)
 
 
 # --- The roll-up ---------------------------------------------------------------------------------

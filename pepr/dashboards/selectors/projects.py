@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
-from pepr.dashboards.selectors.budget import IMPORTED, committed_eur, project_scope, spent_eur
+from pepr.dashboards.selectors.budget import IMPORTED, project_scope
+from projects.follow_up.budget import committed_eur, spent_eur
 from projects.models import Deliverable, Project, ProjectOrigin, ProjectReport, ProjectReportStatus
 from projects.reports.workflow import AWAITING_REVIEW, OWED_REPORT_STATUSES
 
