@@ -212,6 +212,13 @@ SPECTACULAR_SETTINGS = {
                    "and projects, for ANR's systems.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `status`: each enum keeps a stable name in the schema's components.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "calls.applications.models.ApplicationStatus",
+        "ProjectStatusEnum": "projects.follow_up.models.ProjectStatus",
+        "DeliverableStatusEnum": "projects.follow_up.models.DeliverableStatus",
+        "ProjectReportStatusEnum": "projects.reports.models.ProjectReportStatus",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -9,7 +9,6 @@ from calls.setup.models import Call, Stage
 from projects.models import (
     Deliverable,
     Project,
-    ProjectOrigin,
     ProjectPartner,
     ProjectReport,
     WorkPackage,
@@ -170,8 +169,4 @@ class ProjectSerializer(serializers.ModelSerializer):
                   "milestones", "deliverables", "reports"]
 
     def get_reference(self, project) -> str:
-        if project.application_id:
-            return project.application.reference
-        if project.origin == ProjectOrigin.PRIORITY and project.axis_id:
-            return f"P{project.axis.number}.{project.position}"
-        return project.acronym
+        return project.reference

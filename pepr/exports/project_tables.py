@@ -17,6 +17,7 @@ from calls.applications.models import Application
 from calls.evaluation.conflicts import conflicted_with
 from calls.setup.filters import CallStageFilter
 from projects.follow_up.budget import committed_eur, spent_eur
+from projects.follow_up.models import reference_of
 from projects.models import (
     Deliverable,
     Project,
@@ -62,16 +63,6 @@ def _languages():
     return language, "en" if language == "fr" else "fr"
 
 
-def _reference(origin, application_reference, axis, position, acronym):
-    """The application's reference for a call's project, P<axis>.<position> for a priority
-    project, the acronym for the governance."""
-    if application_reference:
-        return application_reference
-    if origin == ProjectOrigin.PRIORITY and axis is not None:
-        return f"P{axis}.{position}"
-    return acronym
-
-
 def project_rows(user, filters):
     """Projects of every origin (priority, AMI, AAP, governance, in that order); a call or
     stage filter keeps the projects of that call's applications only. Titles in the reader's
@@ -96,7 +87,7 @@ def project_rows(user, filters):
              demo) in _read(queryset, fields):
             # The model computes the end date; an unsaved instance lends its property.
             end = Project(start_date=start, duration_months=months).end_date
-            yield (origin, _reference(origin, reference, axis, position, acronym), acronym,
+            yield (origin, reference_of(origin, reference, axis, position, acronym), acronym,
                    title or other_title, axis, status, _name(first, last), email, budget,
                    committed, spent, start, end, anr, late, demo)
 
@@ -121,7 +112,7 @@ def deliverable_rows(user, filters):
              status, delivered_at) in _read(queryset, fields):
             # The model says what "late" is; an unsaved instance lends its property.
             late = Deliverable(status=status, due_date=due).is_late
-            yield (_reference(origin, reference, axis, position, acronym), acronym, work_package,
+            yield (reference_of(origin, reference, axis, position, acronym), acronym, work_package,
                    code, title, kind, due, LATE if late else status, delivered_at)
 
     return header, rows()

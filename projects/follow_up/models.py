@@ -33,6 +33,16 @@ def paris_today():
     return timezone.localdate(timezone=PARIS)
 
 
+def reference_of(origin, application_reference, axis_number, position, acronym):
+    """How the programme names a project in lists and exports: its application's reference
+    for a call's project, P<axis>.<position> for a priority project, else its acronym."""
+    if application_reference:
+        return application_reference
+    if origin == ProjectOrigin.PRIORITY and axis_number is not None:
+        return f"P{axis_number}.{position}"
+    return acronym
+
+
 class ProjectQuerySet(models.QuerySet):
     def with_late_items(self, today=None):
         """`late_items`: milestones and deliverables past their due date and not delivered."""
@@ -106,6 +116,12 @@ class Project(models.Model):
     @property
     def is_imported(self):
         return bool(self.acronym)
+
+    @property
+    def reference(self):
+        return reference_of(self.origin, self.application.reference if self.application_id
+                            else None, self.axis.number if self.axis_id else None,
+                            self.position, self.acronym)
 
     @property
     def end_date(self):

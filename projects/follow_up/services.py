@@ -35,7 +35,11 @@ def load_governance_project(programme):
         origin=ProjectOrigin.GOVERNANCE,
         defaults={"acronym": f"{programme.acronym}-GOUV", "title_fr": "Gouvernance du PEPR",
                   "title_en": "Governance of the PEPR", "status": ProjectStatus.RUNNING,
-                  "duration_months": (programme.end_year - programme.start_year + 1) * 12})
+                  "duration_months": (programme.end_year - programme.start_year + 1) * 12,
+                  "budget_eur": programme.governance_budget_eur})
+    if project.budget_eur is None:  # loaded before the governance budget was carried over
+        project.budget_eur = programme.governance_budget_eur
+        project.save(update_fields=["budget_eur", "updated_at"])
     for work_package in reference_data.WORK_PACKAGES:
         WorkPackage.objects.update_or_create(project=project, number=work_package["number"],
                                              defaults=work_package)

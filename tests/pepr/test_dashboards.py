@@ -814,7 +814,8 @@ def test_projects_dashboard_counts_reports_late_items_and_budgets(client, pilot,
         ["Priority project", "1", num(4_000_000), num(4_000_000), "0", num(Decimal("0.0"), 1)],
         ["AMI project", "1", num(1_200_000), "0", "0", "–"],
         ["AAP project", "1", num(800_000), num(800_000), num(100_000), num(Decimal("12.5"), 1)],
-        ["Governance", "1", "0", "0", num(10_000), "–"]]
+        ["Governance", "1", num(4_000_000), num(4_000_000), num(10_000),
+         num(Decimal("0.2"), 1)]]
     assert body(found["chart:projects-by-origin"])[4:6] == [
         ["AAP project: allocated", num(800_000)], ["AAP project: spent", num(100_000)]]
 

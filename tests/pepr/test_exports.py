@@ -459,9 +459,11 @@ def test_projects_export_has_one_row_per_project_of_any_origin(client, pilot, ap
     assert rows[1] == ["priority", "P1.2", "PRIO", "Titre", number(1), "preparing", empty,
                        empty, number(4_000), number(0), number(0), day(date(2024, 9, 1)),
                        empty, empty, number(0), number(False)]
+    # The governance project carries the programme's 4 M€ governance budget.
     assert rows[13] == ["governance", governance.acronym, governance.acronym,
-                        "Governance of the PEPR", empty, "running", empty, empty, empty, empty,
-                        number(5_000), empty, empty, empty, number(0), number(False)]
+                        "Governance of the PEPR", empty, "running", empty, empty,
+                        number(4_000_000), number(4_000_000), number(5_000), empty, empty,
+                        empty, number(0), number(False)]
     # A call or stage keeps the projects of that call's applications.
     filtered = download(client, "projects", fmt, call=followed["stage"].call_id)[1:]
     assert [row[1] for row in filtered] == [project.application.reference]
