@@ -41,20 +41,22 @@ from tests.factories import ApplicationFactory, PartnerFactory, UserFactory, mak
 S = ApplicationStatus
 
 # The pinned counts, one per page (and per reader where two readers see different pages).
+# Every HTML page asks once whether the reader coordinates or co-edits a project (the "My
+# projects" menu, pepr.core.context_processors).
 QUERIES = {
-    "home": 12,
-    "calls:list": 11,
-    "calls:my_applications": 9,
-    "calls_manage:list": 9,
-    "evaluation:stages": 7,
-    "evaluation:assignments": 11,
-    "evaluation:suggest": 15,
-    "evaluation:progress": 11,
-    "decisions:letters": 10,
-    "evaluation:audit": 7,
-    "evaluation:my_reviews": 9,
-    "governance:session_list (pilot)": 8,
-    "governance:session_list (member)": 9,
+    "home": 13,
+    "calls:list": 12,
+    "calls:my_applications": 10,
+    "calls_manage:list": 10,
+    "evaluation:stages": 8,
+    "evaluation:assignments": 12,
+    "evaluation:suggest": 16,
+    "evaluation:progress": 12,
+    "decisions:letters": 11,
+    "evaluation:audit": 8,
+    "evaluation:my_reviews": 10,
+    "governance:session_list (pilot)": 9,
+    "governance:session_list (member)": 10,
     "dashboards:programme": 11,
     "dashboards:call": 24,
     "dashboards:call (CCS member)": 22,
@@ -62,8 +64,8 @@ QUERIES = {
     "exports:index": 8,
     # The pilot's page no longer asks user.has_perm("calls.validate_funding") (two permission
     # queries): the ballot actions are asked of governance.rules, item by item, without a query.
-    "governance:session (pilot)": 14,
-    "governance:session (member)": 13,
+    "governance:session (pilot)": 15,
+    "governance:session (member)": 14,
     # Session, user, the reader's committees, then the rows read by one server-side cursor while
     # the file streams; the reviews first read the stage's criteria (one column each).
     **{f"exports:{name}.{fmt}": 5 if name == "reviews" else 4
