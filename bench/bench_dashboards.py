@@ -1,4 +1,4 @@
-"""The three dashboards on the demo seed (6,500 applications in bench/run.py): seconds per request
+"""The three dashboards and the project pages on the demo seed (6,500 applications in bench/run.py): seconds per request
 and SQL queries, through Django's test client, for a pilot and for a CCS member.
 
 `run(results)` works in the current database and appends (label, median seconds, SQL queries)
@@ -21,6 +21,7 @@ def _pages():
 
     from calls.setup.models import Call
     from pepr.core.models import Axis
+    from projects.models import Project
 
     call = (Call.objects.filter(is_demo=True).annotate(n=Count("stages__applications"))
             .order_by("-n", "pk").first())
@@ -28,6 +29,8 @@ def _pages():
         raise RuntimeError("No demo call: run `manage.py seed_demo --applications 6500` first.")
     stage = call.stages.order_by("number").first()
     axis = Axis.objects.order_by("number").first()
+    project = (Project.objects.filter(origin="priority", is_demo=True)
+               .annotate(n=Count("deliverables")).order_by("-n", "pk").first())
     return [
         ("programme", "/dashboards/", PILOT),
         ("call, every stage", f"/dashboards/calls/?call={call.pk}", PILOT),
@@ -35,6 +38,10 @@ def _pages():
          f"/dashboards/calls/?call={call.pk}&stage={stage.pk}&axis={axis.pk}", PILOT),
         ("call, CCS member", f"/dashboards/calls/?call={call.pk}", CCS_MEMBER),
         ("projects", "/dashboards/projects/", PILOT),
+        # The project pages that the pilots and ANR read next to the dashboards.
+        ("project list", "/projects/", PILOT),
+        ("project list, late items of axis 1", "/projects/?axis=1&late=on", PILOT),
+        ("one priority project", f"/projects/{project.pk}/", PILOT),
     ]
 
 

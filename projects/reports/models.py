@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.follow_up.models import Project, ProjectPartner
 
@@ -16,10 +17,11 @@ class ProjectReportKind(models.TextChoices):
 
 
 class ProjectReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Sent back")
-    ACCEPTED = "accepted", _("Accepted")
+    # In context: French agrees these with « rapport » (masculine), not with « candidature ».
+    DRAFT = "draft", pgettext_lazy("project report", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("project report", "Submitted")
+    RETURNED = "returned", pgettext_lazy("project report", "Sent back")
+    ACCEPTED = "accepted", pgettext_lazy("project report", "Accepted")
 
 
 def scientific_report_path(instance, filename):

@@ -88,9 +88,9 @@ def _bad_csv(tmp_path):
     ("en", ["Line 3, column axis: expected an axis number from 1 to 4, found “5”.",
             "Line 4, column start_date: expected a date written YYYY-MM-DD, such as 2024-01-15, "
             "found “15/01/2024”."]),
-    ("fr", ["Ligne 3, colonne axis : un numéro d'axe de 1 à 4 est attendu, et non « 5 ».",
-            "Ligne 4, colonne start_date : une date écrite AAAA-MM-JJ est attendue, par exemple "
-            "2024-01-15, et non « 15/01/2024 »."]),
+    ("fr", ["Ligne 3, colonne axis : un numéro d'axe de 1 à 4 est attendu, et non « 5 ».",
+            "Ligne 4, colonne start_date : une date écrite AAAA-MM-JJ est attendue, par exemple "
+            "2024-01-15, et non « 15/01/2024 »."]),
 ])
 def test_a_bad_file_names_the_line_and_column_and_imports_nothing(db, tmp_path, language,
                                                                   expected):
