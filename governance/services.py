@@ -39,8 +39,8 @@ def create_session(*, committee, title, held_at, by, stage=None, quorum_percent=
         Attendance(session=session, member_id=member_id)
         for member_id in committee.memberships.values_list("user_id", flat=True)
     )
-    audit.record(by, "session.created", session, _("created the session %(session)s")
-                 % {"session": session})
+    audit.record(by, "session.created", session, gettext_noop("created the session %(session)s"),
+                 {"session": audit.localized(lambda: str(session))})
     return session
 
 
@@ -52,8 +52,9 @@ def set_attendance(session, *, present_ids, by):
         if attendance.present != present:
             attendance.present = present
             attendance.save(update_fields=["present"])
-    audit.record(by, "session.attendance", session, _("recorded the attendance of %(session)s")
-                 % {"session": session}, present=sorted(present_ids))
+    audit.record(by, "session.attendance", session,
+                 gettext_noop("recorded the attendance of %(session)s"),
+                 {"session": audit.localized(lambda: str(session))}, present=sorted(present_ids))
 
 
 @transaction.atomic
@@ -72,8 +73,10 @@ def add_to_agenda(session, applications, *, motion, by):
             defaults={"position": start + offset, "motion": motion})
         if created:
             items.append(item)
-            audit.record(by, "agenda.added", item, _("put %(ref)s on the agenda of %(session)s")
-                         % {"ref": application.reference, "session": session},
+            audit.record(by, "agenda.added", item,
+                         gettext_noop("put %(ref)s on the agenda of %(session)s"),
+                         {"ref": application.reference,
+                          "session": audit.localized(lambda: str(session))},
                          application_id=application.pk, motion=motion)
     return items
 
@@ -92,8 +95,8 @@ def open_ballot(item, *, by, closes_at=None):
         raise ValidationError(_("The closing time must be in the future."), code="past")
     _recuse_conflicted(item)
     workflow.perform(item, "open", closes_at=closes_at)
-    audit.record(by, "ballot.opened", item, _("opened the ballot on %(ref)s")
-                 % {"ref": item.application.reference}, application_id=item.application_id)
+    audit.record(by, "ballot.opened", item, gettext_noop("opened the ballot on %(ref)s"),
+                 {"ref": item.application.reference}, application_id=item.application_id)
     return item
 
 
@@ -121,11 +124,19 @@ def cast_vote(item, *, voter, choice):
         raise ValidationError(_("Unknown vote."), code="choice")
     if voter.pk not in eligible_voter_ids(item):
         raise PermissionDenied(_("You do not take part in this vote (absent or recused)."))
-    vote, _created = Vote.objects.update_or_create(item=item, voter=voter,
-                                                   defaults={"choice": choice})
+    vote = Vote.objects.filter(item=item, voter=voter).first()
+    if vote is not None and vote.choice == choice:
+        return vote  # the same vote again changes nothing, and the trail says nothing new
+    if vote is None:
+        vote = Vote.objects.create(item=item, voter=voter, choice=choice)
+        action, message = "vote.cast", gettext_noop("voted on %(ref)s")
+    else:
+        vote.choice = choice
+        vote.save(update_fields=["choice", "cast_at"])
+        action, message = "vote.changed", gettext_noop("changed their vote on %(ref)s")
     # The choice stays secret until closing: the audit row says only that the member voted.
-    audit.record(voter, "vote.cast", item, _("voted on %(ref)s")
-                 % {"ref": item.application.reference}, application_id=item.application_id)
+    audit.record(voter, action, item, message, {"ref": item.application.reference},
+                 application_id=item.application_id)
     return vote
 
 
@@ -155,11 +166,11 @@ def close_ballot(item, *, by):
                      votes_against=counts[VoteChoice.AGAINST],
                      abstentions=counts[VoteChoice.ABSTAIN], result=result)
     audit.record(by, "ballot.closed", item,
-                 _("closed the ballot on %(ref)s: %(for)d for, %(against)d against, "
-                   "%(abstain)d abstentions, %(result)s")
-                 % {"ref": item.application.reference, "for": item.votes_for,
-                    "against": item.votes_against, "abstain": item.abstentions,
-                    "result": item.get_result_display()},
+                 gettext_noop("closed the ballot on %(ref)s: %(for)d for, %(against)d against, "
+                              "%(abstain)d abstentions, %(result)s"),
+                 {"ref": item.application.reference, "for": item.votes_for,
+                  "against": item.votes_against, "abstain": item.abstentions,
+                  "result": audit.choice(BallotResult, item.result)},
                  application_id=item.application_id, eligible=item.eligible)
     return item
 

@@ -4,7 +4,7 @@ States (a report's, a deliverable's) move on the portal, through their services:
 are read-only."""
 from django import forms
 from django.contrib import admin, messages
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.results import Result
@@ -160,8 +160,9 @@ class ProjectAdmin(ImportThroughServices, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if form.changed_data:
             audit.record(request.user, "project.changed" if change else "project.created", obj,
-                         gettext("changed the project %(project)s in the admin") % {
-                             "project": obj}, fields=form.changed_data)
+                         gettext_noop("changed the project %(project)s in the admin"),
+                         {"project": audit.localized(lambda: str(obj))},
+                         fields=form.changed_data)
 
 
 @admin.register(ProjectPartner)

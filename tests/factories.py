@@ -92,3 +92,9 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     laboratory = "Unité de recherche"
     lead_name = "Marie Curie"
     lead_email = factory.Sequence(lambda n: f"lead{n}@example.org")
+
+
+def same_unit(person):
+    """Fields of an account in `person`'s research unit (ANR's conflict rule compares units)."""
+    return {"organisation": person.organisation, "laboratory": person.laboratory,
+            "unit": person.unit}

@@ -36,7 +36,7 @@ from projects.models import (
     WorkPackage,
 )
 from tests.calls.helpers import complete
-from tests.factories import ApplicationFactory, PartnerFactory, UserFactory, make_call, member_of
+from tests.factories import ApplicationFactory, PartnerFactory, UserFactory, make_call, member_of, same_unit
 
 S = ApplicationStatus
 
@@ -233,7 +233,7 @@ def test_assignments_suggestions_and_progress(client, pilot, pinned):
                 evaluation.declare_conflict(application, person=experts[0], reason="Co-author")
 
     add(3)
-    conflicted = _sent(stage, coordinator=UserFactory(organisation=pilot.organisation))
+    conflicted = _sent(stage, coordinator=UserFactory(**same_unit(pilot)))
     client.force_login(pilot)
     pages = {name: reverse(name, args=[stage.pk]) for name in (
         "evaluation:assignments", "evaluation:suggest", "evaluation:progress")}
@@ -375,7 +375,7 @@ def test_committee_session_page(client, pilot, ccs_member, pinned):
 
     def add(count):
         applications = [_sent(stage, coordinator=UserFactory(
-            organisation=conflicted.organisation)) for _ in range(count)]
+            **same_unit(conflicted))) for _ in range(count)]
         for index, item in enumerate(voting.add_to_agenda(session, applications,
                                                           motion=S.SELECTED, by=pilot)):
             if index % 3 == 2:

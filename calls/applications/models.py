@@ -95,6 +95,11 @@ class Partner(models.Model):
     organisation = models.ForeignKey("pepr.Organisation", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="application_partners",
                                      verbose_name=_("organisation"))
+    # The team's unit from the reference data (what the conflict rule compares); `laboratory`
+    # is its name as shown, typed by the applicant when the unit is not listed.
+    unit = models.ForeignKey("pepr.ResearchUnit", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="application_partners",
+                             verbose_name=_("research unit"))
     laboratory = models.CharField(_("laboratory"), max_length=255)
     rnsr = models.CharField(_("RNSR unit id"), max_length=10, blank=True,
                             validators=[validate_rnsr])

@@ -65,6 +65,14 @@ def under_evaluation(application):
     return application.status in UNDER_EVALUATION
 
 
+# Recommended by the committees, and what the Comité Directeur made of it.
+AT_FUNDING_DECISION = frozenset({S.RECOMMENDED, *FINAL_OUTCOMES})
+
+
+def at_funding_decision(application):
+    return application.status in AT_FUNDING_DECISION
+
+
 def outcomes_open_to(application):
     """The outcomes a decision may record on `application` now: those of its stage's kind (or
     the final ones), that the table lets it take from its status."""

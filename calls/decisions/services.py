@@ -5,8 +5,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from calls.applications.models import Application
+from calls.applications.models import Application, ApplicationStatus
 from calls.applications.workflow import (
     FINAL_OUTCOMES,
     OUTCOME_ACTIONS,
@@ -45,8 +46,10 @@ def decide(application, outcome, *, by, rationale="", agenda_item=None):
     decision = Decision.objects.create(
         application=application, outcome=outcome, rationale=rationale, agenda_item=agenda_item,
         decided_by=by, decided_at=timezone.now())
-    audit.record(by, "decision.recorded", decision, _("decided “%(outcome)s” for %(ref)s")
-                 % {"outcome": decision.get_outcome_display(), "ref": application.reference},
+    audit.record(by, "decision.recorded", decision,
+                 gettext_noop("decided “%(outcome)s” for %(ref)s"),
+                 {"outcome": audit.choice(ApplicationStatus, decision.outcome),
+                  "ref": application.reference},
                  application_id=application.pk, rationale=rationale,
                  agenda_item=agenda_item.pk if agenda_item else None)
     return decision
@@ -80,8 +83,8 @@ def draft_letters(stage, *, by):
             decision=decision, recipient=coordinator.email, language=coordinator.language,
             subject=subject, body=body))
     if letters:
-        audit.record(by, "letters.drafted", stage, _("drafted %(count)d decision letters")
-                     % {"count": len(letters)})
+        audit.record(by, "letters.drafted", stage,
+                     gettext_noop("drafted %(count)d decision letters"), {"count": len(letters)})
     return letters
 
 
@@ -120,8 +123,8 @@ def request_sending(stage, *, by):
                    conflicted_with(by)))
                .values_list("pk", flat=True))
     if ids:
-        audit.record(by, "letters.sent", stage, _("sent %(count)d decision letters")
-                     % {"count": len(ids)}, letters=ids)
+        audit.record(by, "letters.sent", stage, gettext_noop("sent %(count)d decision letters"),
+                     {"count": len(ids)}, letters=ids)
         enqueue.after_commit("calls.send_decision_letters", ids)
     return len(ids)
 

@@ -21,7 +21,7 @@ def suggest(stage, reviewers, *, applications=None, limit=None):
         applications.filter(stage=stage, status=ApplicationStatus.SUBMITTED)
         .annotate(assigned=Count("assignments"))
         .filter(assigned__lt=stage.reviews_per_application)
-        .select_related("coordinator").prefetch_related("partners", "invitations")
+        .select_related("coordinator", "stage__call").prefetch_related("partners", "invitations")
         .order_by("reference")
     )
     applications = list(candidates[:limit] if limit else candidates)

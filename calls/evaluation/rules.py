@@ -5,11 +5,11 @@ evaluation and the review workflow's table lets it."""
 import rules
 
 from calls.applications.rules import can_edit, is_invited_viewer
-from calls.applications.workflow import under_evaluation
+from calls.applications.workflow import at_funding_decision, under_evaluation
 from calls.evaluation import workflow as review_workflow
 from calls.evaluation.conflicts import is_conflicted as conflicted
 from calls.evaluation.models import ReviewerRole, ReviewStatus
-from pepr.core.rules import is_anr_officer, is_pilot, is_programme_staff
+from pepr.core.rules import is_anr_officer, is_board_member, is_pilot, is_programme_staff
 
 
 @rules.predicate
@@ -76,16 +76,25 @@ def review_allowed(action):
     return predicate
 
 
-evaluates = (is_programme_staff | is_evaluating_reviewer | sits_on_its_session) & ~is_conflicted
+@rules.predicate
+def awaits_or_had_funding_decision(user, application):
+    """Recommended, funded or not funded: the files the Comité Directeur decides on."""
+    return application is not None and at_funding_decision(application)
+
+
+# The Comité Directeur decides funding: its members read the files that reach that decision.
+decides_its_funding = is_board_member & awaits_or_had_funding_decision
+evaluates = (is_programme_staff | is_evaluating_reviewer | sits_on_its_session
+             | decides_its_funding) & ~is_conflicted
 
 rules.add_perm("calls.view_application", can_edit | is_invited_viewer | evaluates)
 # Who may see names, laboratories and file names: not an external expert the stage hides them
 # from (they read the file through the review page, which leaves identities out).
 rules.add_perm("calls.see_identity", can_edit | is_invited_viewer | is_programme_staff
-               | sits_on_its_session | ~identity_hidden)
+               | decides_its_funding | sits_on_its_session | ~identity_hidden)
 rules.add_perm("calls.manage_evaluation", is_pilot | rules.is_superuser)
 rules.add_perm("calls.view_reviews", ~is_conflicted & (
-    is_programme_staff | sits_on_its_session
+    is_programme_staff | sits_on_its_session | decides_its_funding
     | (is_evaluating_reviewer & (submitted_own_review | others_reviews_open_to_reviewers))))
 rules.add_perm("calls.review", rules.is_authenticated)  # object checks live in the services
 # Asked with rules.has_perm (a superuser's user.has_perm is always true, whatever the state); the

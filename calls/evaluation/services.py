@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calls.applications.workflow import under_evaluation
 from calls.evaluation import workflow
@@ -41,8 +42,8 @@ def sign_declaration(call, *, reviewer):
         call=call, reviewer=reviewer, defaults={"signed_at": timezone.now()})
     if created:
         audit.record(reviewer, "declaration.signed", declaration,
-                     _("signed the confidentiality and no-conflict declaration of %(call)s")
-                     % {"call": call.title})
+                     gettext_noop("signed the confidentiality and no-conflict declaration of "
+                                  "%(call)s"), {"call": audit.localized(lambda: call.title)})
     return declaration
 
 
@@ -59,7 +60,8 @@ def declare_conflict(application, *, person, reason):
     removed = Assignment.objects.filter(application=application, reviewer=person).delete()[0]
     if created:
         audit.record(person, "conflict.declared", conflict,
-                     _("declared a conflict of interest on %(ref)s") % {"ref": application.reference},
+                     gettext_noop("declared a conflict of interest on %(ref)s"),
+                     {"ref": application.reference},
                      application_id=application.pk, reason=reason, assignment_removed=bool(removed))
     return conflict
 
@@ -77,10 +79,12 @@ def assign(application, reviewer, *, role=ReviewerRole.EXTERNAL, by):
         with transaction.atomic():
             conflict = Conflict.objects.create(application=application, person=reviewer,
                                                source=ConflictSource.DETECTED, reason=reason)
+            # The reason comes translated into the actor's language: asked again in each one.
             audit.record(by, "conflict.detected", conflict,
-                         _("conflict detected for %(person)s on %(ref)s: %(reason)s")
-                         % {"person": reviewer, "ref": application.reference,
-                            "reason": reason},
+                         gettext_noop("conflict detected for %(person)s on %(ref)s: %(reason)s"),
+                         {"person": str(reviewer), "ref": application.reference,
+                          "reason": audit.localized(
+                              lambda: detected_conflict(application, reviewer) or reason)},
                          application_id=application.pk)
         raise ValidationError(_("%(person)s cannot be assigned: %(reason)s.")
                               % {"person": reviewer, "reason": reason}, code="conflict")
@@ -89,9 +93,10 @@ def assign(application, reviewer, *, role=ReviewerRole.EXTERNAL, by):
             assignment = Assignment.objects.create(application=application, reviewer=reviewer,
                                                    role=role, assigned_by=by)
             audit.record(by, "assignment.created", assignment,
-                         _("assigned %(person)s (%(role)s) to %(ref)s")
-                         % {"person": reviewer, "role": assignment.get_role_display(),
-                            "ref": application.reference},
+                         gettext_noop("assigned %(person)s (%(role)s) to %(ref)s"),
+                         {"person": str(reviewer),
+                          "role": audit.choice(ReviewerRole, assignment.role),
+                          "ref": application.reference},
                          application_id=application.pk)
     except IntegrityError:
         raise ValidationError(_("%(person)s is already assigned to this application.")
@@ -117,8 +122,8 @@ def unassign(assignment, *, by):
         raise ValidationError(_("A submitted review cannot be withdrawn from its reviewer."),
                               code="reviewed")
     audit.record(by, "assignment.removed", assignment,
-                 _("removed %(person)s from %(ref)s")
-                 % {"person": assignment.reviewer, "ref": assignment.application.reference},
+                 gettext_noop("removed %(person)s from %(ref)s"),
+                 {"person": str(assignment.reviewer), "ref": assignment.application.reference},
                  application_id=assignment.application_id)
     assignment.delete()
 
@@ -183,8 +188,9 @@ def submit_review(assignment, *, by):
     workflow.perform(review, "submit", mean_points=(
         Decimal(sum(s.points for s in scores)) / len(scores)).quantize(Decimal("0.01")))
     audit.record(by, "review.submitted", review,
-                 _("submitted a review of %(ref)s (mean %(mean)s)")
-                 % {"ref": assignment.application.reference, "mean": review.mean_points},
+                 gettext_noop("submitted a review of %(ref)s (mean %(mean)s)"),
+                 {"ref": assignment.application.reference,
+                  "mean": audit.number(review.mean_points)},
                  application_id=assignment.application_id,
                  scores={s.criterion_id: s.value for s in scores},
                  recommendation=review.recommendation)

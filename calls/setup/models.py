@@ -30,6 +30,15 @@ class Call(models.Model):
     text_en = models.TextField(_("call text (English)"), blank=True)
     axes = models.ManyToManyField("pepr.Axis", verbose_name=_("axes"), related_name="calls")
     budget_envelope_eur = models.BigIntegerField(_("budget envelope (€)"), null=True, blank=True)
+    # ANR's rule compares research units; a call may add the stricter "same organisation" rule.
+    conflict_same_organisation = models.BooleanField(
+        _("a member of the same organisation as a team has a conflict of interest"),
+        default=False,
+        help_text=_("Off by default: a conflict of interest is declared, or being the "
+                    "coordinator, a partner team's lead or invited, or a member of the same "
+                    "research unit as a team. On, every member of a team's organisation (for "
+                    "example all of Inserm or CEA) is also kept away from the file, which "
+                    "leaves few evaluators in a programme they co-pilot."))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

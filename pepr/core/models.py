@@ -1,9 +1,10 @@
 """The programme, its axes, the organisations of its community, and the portal's users."""
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_perm
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from pepr.core import audit_text
 from pepr.core.i18n import Localized
 from pepr.core.validators import validate_orcid, validate_rnsr, validate_siret
 
@@ -65,6 +66,12 @@ class User(AbstractUser):
         "pepr.Organisation", verbose_name=_("organisation"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="members",
     )
+    # The unit from the reference data; `laboratory` keeps the name typed when the unit is not
+    # listed, for staff to link (see ResearchUnit).
+    unit = models.ForeignKey(
+        "pepr.ResearchUnit", verbose_name=_("research unit"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="members",
+    )
     laboratory = models.CharField(_("laboratory"), max_length=255, blank=True)
     orcid = models.CharField(
         _("ORCID iD"), max_length=19, blank=True, validators=[validate_orcid],
@@ -78,6 +85,13 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
+
+    def has_perm(self, perm, obj=None):
+        # Django lets an active superuser pass every check; here conflicts of interest and
+        # "coordinator only" actions hold for everyone, so every permission goes through the
+        # backends. The admin's model permissions still grant superusers everything there
+        # (ModelBackend), and the rules grant them what staff may do (rules.is_superuser).
+        return self.is_active and _user_has_perm(self, perm, obj=obj)
     REQUIRED_FIELDS = []
     objects = UserManager()
 
@@ -240,7 +254,12 @@ class AuditEvent(models.Model):
     target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
     target_id = models.PositiveBigIntegerField()
     application_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # In English, for the admin's search; pages show summary_text, in the reader's language.
     summary = models.CharField(_("summary"), max_length=500)
+    # The untranslated message (a msgid) and its parameters (pepr.core.audit says their forms);
+    # empty on the rows written before they were stored, which keep only their summary.
+    message = models.TextField(_("message"), blank=True, default="")
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -252,6 +271,13 @@ class AuditEvent(models.Model):
                    models.Index(fields=["-at"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor}: {self.summary}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor}: {self.summary_text}"
+
+    @property
+    def summary_text(self):
+        """What happened, in the active language."""
+        if not self.message:
+            return self.summary
+        return audit_text.render(self.message, self.params)
 
 

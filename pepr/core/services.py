@@ -1,7 +1,7 @@
 """Every write of the core: the programme's reference data, profiles and language preferences."""
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pepr.core import audit, reference_data
 from pepr.core.models import Axis, Organisation, Programme, Role, User
@@ -48,7 +48,7 @@ def update_profile(user: User, *, changed_fields, **values):
     after = {"organisation": str(user.organisation_id or ""),
              "laboratory": user.laboratory or ""}
     if stored and before != after:
-        audit.record(user, "profile.affiliation", user, _("changed their affiliation"),
+        audit.record(user, "profile.affiliation", user, gettext_noop("changed their affiliation"),
                      before=before, after=after)
     return user
 

@@ -138,6 +138,9 @@ class ProjectPartner(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    unit = models.ForeignKey("pepr.ResearchUnit", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="project_partners",
+                             verbose_name=_("research unit"))
     laboratory = models.CharField(_("research unit"), max_length=255)
     rnsr = models.CharField(_("RNSR unit id"), max_length=10, blank=True)
     organisation = models.ForeignKey("pepr.Organisation", null=True, blank=True,

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calls.applications.models import ApplicationStatus
 from pepr.core import audit, reference_data
@@ -73,8 +74,9 @@ def create_from_application(application, *, by):
                            organisation_id=partner.organisation_id, lead_name=partner.lead_name,
                            lead_email=partner.lead_email, role=partner.role)
             for partner in _distinct_units(application.partners.order_by("position", "pk")))
-        audit.record(by, "project.created", project, _("created the project %(acronym)s")
-                     % {"acronym": project.acronym}, application_id=application.pk)
+        audit.record(by, "project.created", project,
+                     gettext_noop("created the project %(acronym)s"),
+                     {"acronym": project.acronym}, application_id=application.pk)
     return project
 
 
@@ -113,8 +115,8 @@ def deliver(deliverable, *, by, evidence=None, inspected=None):
     deliverable.delivered_at = timezone.now()
     deliverable.save(update_fields=fields)
     audit.record(by, "project.deliverable.delivered", deliverable.project,
-                 _("delivered %(code)s %(title)s") % {"code": deliverable.code,
-                                                     "title": deliverable.title},
+                 gettext_noop("delivered %(code)s %(title)s"),
+                 {"code": deliverable.code, "title": deliverable.title},
                  deliverable_id=deliverable.pk)
     return deliverable
 
@@ -131,8 +133,8 @@ def accept_deliverable(deliverable, *, by):
     deliverable.accepted_at = timezone.now()
     deliverable.save(update_fields=["status", "accepted_at", "accepted_by"])
     audit.record(by, "project.deliverable.accepted", deliverable.project,
-                 _("accepted %(code)s %(title)s") % {"code": deliverable.code,
-                                                    "title": deliverable.title},
+                 gettext_noop("accepted %(code)s %(title)s"),
+                 {"code": deliverable.code, "title": deliverable.title},
                  deliverable_id=deliverable.pk)
     return deliverable
 
@@ -162,7 +164,7 @@ def invite_editor(project, *, email, by):
     queue_email(key=f"project-invitation:{editor.pk}", recipient=email, subject=subject,
                 body=body)
     audit.record(by, "project.editor.invited", project,
-                 _("invited %(email)s to co-edit") % {"email": email})
+                 gettext_noop("invited %(email)s to co-edit"), {"email": email})
     return editor
 
 
@@ -175,5 +177,5 @@ def accept_invitation(token, *, user):
         editor.user, editor.accepted_at = user, timezone.now()
         editor.save(update_fields=["user", "accepted_at"])
         audit.record(user, "project.editor.joined", editor.project,
-                     _("accepted to co-edit the project"))
+                     gettext_noop("accepted to co-edit the project"))
     return editor

@@ -2,7 +2,7 @@
 that a file naming someone new is not rejected."""
 from allauth.account.models import EmailAddress
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pepr.core import audit
 from pepr.core.models import Organisation, OrganisationKind, User
@@ -23,8 +23,8 @@ def account_of(email, *, by=None):
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
     audit.record(by, "account.invited", user,
-                 _("created the invited account %(email)s (project import)")
-                 % {"email": user.email})
+                 gettext_noop("created the invited account %(email)s (project import)"),
+                 {"email": user.email})
     return user, True
 
 

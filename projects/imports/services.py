@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import ngettext
 
 from pepr.core import audit
@@ -150,12 +151,12 @@ def _record(result, resource, *, by):
         changed.setdefault(project.pk, (project, []))[1].append(_changes(resource, row))
     for project, rows in changed.values():
         if isinstance(resource, PriorityProjectResource):
-            audit.record(by, "project.imported", project, _(
-                "imported the priority project %(acronym)s") % {"acronym": project.acronym},
+            audit.record(by, "project.imported", project, gettext_noop(
+                "imported the priority project %(acronym)s"), {"acronym": project.acronym},
                 changes=rows[0])
         else:
-            audit.record(by, "project.partners_imported", project, _(
-                "imported partners of %(acronym)s") % {"acronym": project.acronym},
+            audit.record(by, "project.partners_imported", project, gettext_noop(
+                "imported partners of %(acronym)s"), {"acronym": project.acronym},
                 partners=rows)
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pepr.core import audit
 from projects.reports import workflow
@@ -37,7 +38,8 @@ def schedule(project, *, kind, title, due_at, year=None, by):
     report = ProjectReport.objects.create(project=project, kind=kind, title=title,
                                           due_at=due_at, year=year)
     audit.record(by, "project.report.scheduled", project,
-                 _("scheduled the report “%(title)s”") % {"title": title}, report_id=report.pk)
+                 gettext_noop("scheduled the report “%(title)s”"), {"title": title},
+                 report_id=report.pk)
     return report
 
 
@@ -130,9 +132,10 @@ def submit(report, *, by):
                                  submitted_at=report.submitted_at, submitted_by=by,
                                  content=frozen_content(report))
     audit.record(by, "project.report.submitted", report.project,
-                 (_("submitted again the report “%(title)s” (version %(version)d)") if resubmitted
-                  else _("submitted the report “%(title)s” (version %(version)d)"))
-                 % {"title": report.title, "version": report.version}, report_id=report.pk)
+                 (gettext_noop("submitted again the report “%(title)s” (version %(version)d)")
+                  if resubmitted
+                  else gettext_noop("submitted the report “%(title)s” (version %(version)d)")),
+                 {"title": report.title, "version": report.version}, report_id=report.pk)
     return report
 
 
@@ -150,8 +153,8 @@ def review(report, *, by, action, comments=""):
     workflow.perform(report, action, by=by)
     report.review_comments = comments
     report.save(update_fields=["review_comments"])
-    summary = (_("accepted the report “%(title)s”") if action == "accept"
-               else _("sent back the report “%(title)s” with comments"))
+    summary = (gettext_noop("accepted the report “%(title)s”") if action == "accept"
+               else gettext_noop("sent back the report “%(title)s” with comments"))
     audit.record(by, f"project.report.{action}", report.project,
-                 summary % {"title": report.title}, report_id=report.pk, comments=comments)
+                 summary, {"title": report.title}, report_id=report.pk, comments=comments)
     return report

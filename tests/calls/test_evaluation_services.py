@@ -29,13 +29,16 @@ def submitted(stage, applicant):
 
 
 def test_conflicts_are_detected(submitted, applicant):
+    # The rule on research units is tested in tests/calls/test_conflicts.py; here, the files
+    # the services build. The applicant's own organisation is no conflict (ANR's rule).
     same_org = UserFactory(organisation=applicant.organisation)
-    same_lab = UserFactory(laboratory=" lab A ")  # the partner team of helpers.complete
+    # The partner team of helpers.complete has no organisation: a name alone is no conflict.
+    same_name = UserFactory(laboratory=" lab A ")
     partner_lead = UserFactory(email="ada@example.org")
     stranger = UserFactory()
     assert conflicts.detected_conflict(submitted, applicant)
-    assert conflicts.detected_conflict(submitted, same_org)
-    assert conflicts.detected_conflict(submitted, same_lab)
+    assert conflicts.detected_conflict(submitted, same_org) is None
+    assert conflicts.detected_conflict(submitted, same_name) is None
     assert conflicts.detected_conflict(submitted, partner_lead)
     assert conflicts.detected_conflict(submitted, stranger) is None
     submission.invite(submitted, email=stranger.email, access="view", by=applicant)
@@ -43,7 +46,8 @@ def test_conflicts_are_detected(submitted, applicant):
 
 
 def test_assigning_a_conflicted_reviewer_is_refused_and_recorded(submitted, applicant, pilot):
-    colleague = UserFactory(organisation=applicant.organisation)
+    # The coordinator's own unit (not listed: the same name in the same organisation).
+    colleague = UserFactory(organisation=applicant.organisation, laboratory=applicant.laboratory)
     with pytest.raises(ValidationError) as error:
         evaluation.assign(submitted, colleague, by=pilot)
     assert error.value.code == "conflict"
@@ -113,7 +117,8 @@ def test_reviews_are_hidden_until_the_reviewer_submitted_theirs(submitted, revie
 
 
 def test_a_conflicted_pilot_cannot_open_the_application(submitted, applicant):
-    pilot = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    pilot = member_of(CommitteeCode.STEERING, organisation=applicant.organisation,
+                      laboratory=applicant.laboratory)
     assert not pilot.has_perm("calls.view_application", submitted)
     assert not pilot.has_perm("calls.view_reviews", submitted)
 
@@ -129,7 +134,7 @@ def test_suggestion_matches_expertise_balances_load_and_skips_conflicts(db, appl
     profile = ExpertProfile.objects.create(user=expert, keywords="AAV, ciblage", max_load=3)
     profile.axes.add(axis)
     generalists = [UserFactory() for _ in range(3)]
-    colleague = UserFactory(organisation=applicant.organisation)
+    colleague = UserFactory(organisation=applicant.organisation, laboratory=applicant.laboratory)
     proposals = matching.suggest(stage, [expert, colleague, *generalists])
     assert len(proposals) == 4 * stage.reviews_per_application
     assert colleague not in [reviewer for _, reviewer in proposals]

@@ -131,7 +131,8 @@ def test_a_superuser_reviewer_cannot_change_a_submitted_review_either(client, ap
     reviewer = assignment.reviewer
     assert rules.has_perm("calls.save_review", reviewer, _with_review(assignment))
     _submit(assignment)
-    assert reviewer.has_perm("calls.save_review", _with_review(assignment))  # superuser
+    # No exemption for superusers (pepr.core.models.User.has_perm).
+    assert not reviewer.has_perm("calls.save_review", _with_review(assignment))
     assert not rules.has_perm("calls.save_review", reviewer, _with_review(assignment))
     client.force_login(reviewer)
     url = reverse("evaluation:review", args=[assignment.pk])

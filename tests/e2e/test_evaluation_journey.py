@@ -13,7 +13,7 @@ from calls.applications import services as submission
 from pepr.core.models import CommitteeCode, Role
 from pepr.core.services import grant_role
 from tests.calls.helpers import complete
-from tests.factories import UserFactory, make_call, member_of
+from tests.factories import UserFactory, make_call, member_of, same_unit
 
 PASSWORD = "correct-horse-battery"
 CALL_TITLE = "Bioimaging frontiers 2025"
@@ -142,7 +142,7 @@ def test_a_letter_of_intent_is_assigned_reviewed_voted_selected_and_announced(
     grant_role(expert, Role.REVIEWER)
     # A reviewer of the applicant's own organisation: conflicted.
     colleague = UserFactory(email="colleague@example.org", first_name="Maurice",
-                            last_name="Wilkins", organisation=applicant.organisation,
+                            last_name="Wilkins", **same_unit(applicant),
                             language="en")
     grant_role(colleague, Role.REVIEWER)
     assert len({p.organisation_id for p in (applicant, pilot, rapporteur, expert)}) == 4

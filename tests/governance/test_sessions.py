@@ -34,7 +34,7 @@ from governance.models import (
 from pepr.core.models import CommitteeCode
 from tests.calls.helpers import complete
 from tests.concurrency import in_thread
-from tests.factories import UserFactory, make_call, member_of
+from tests.factories import UserFactory, make_call, member_of, same_unit
 
 PARIS = ZoneInfo("Europe/Paris")
 S = ApplicationStatus
@@ -364,7 +364,7 @@ def test_the_quorum_counts_the_eligible_members_present(client, en_pilot, en_app
 
 def test_a_conflicted_member_is_recused_and_cannot_vote(client, en_pilot, en_applicant, stage):
     fair = _members(1)[0]
-    conflicted = _members(1, organisation=en_applicant.organisation)[0]
+    conflicted = _members(1, **same_unit(en_applicant))[0]
     application = _submitted(stage, en_applicant)[0]
     session, (item,) = _session(en_pilot, stage=stage, present=[fair, conflicted],
                                 applications=[application])
@@ -399,7 +399,7 @@ def test_a_conflicted_member_is_recused_and_cannot_vote(client, en_pilot, en_app
 def test_a_conflicted_member_marked_present_after_opening_cannot_vote_from_the_page(
         client, en_pilot, en_applicant, stage):
     fair = _members(1)[0]
-    conflicted = _members(1, organisation=en_applicant.organisation)[0]
+    conflicted = _members(1, **same_unit(en_applicant))[0]
     application = _submitted(stage, en_applicant)[0]
     session, (item,) = _session(en_pilot, stage=stage, present=[fair], applications=[application])
     voting.open_ballot(item, by=en_pilot)
@@ -594,7 +594,7 @@ def _agenda_of(session, pilot, applications, members, conflicted):
 def test_the_session_page_runs_the_same_queries_for_3_and_15_items(client, en_pilot,
                                                                    en_applicant, stage):
     members = _members(3)
-    conflicted = _members(1, organisation=en_applicant.organisation)[0]
+    conflicted = _members(1, **same_unit(en_applicant))[0]
     applications = _submitted(stage, en_applicant, 15)
     session, _items = _session(en_pilot, stage=stage, present=[*members, conflicted])
     url = reverse("governance:session", args=[session.pk])
@@ -615,7 +615,7 @@ def test_the_session_page_runs_the_same_queries_for_3_and_15_items(client, en_pi
 def test_a_pilot_with_a_conflict_does_not_run_the_ballot_nor_see_its_votes(
         client, arranged, en_pilot, en_applicant):
     session, item, member = arranged["session"], arranged["item"], arranged["member"]
-    conflicted = member_of(CommitteeCode.STEERING, organisation=en_applicant.organisation,
+    conflicted = member_of(CommitteeCode.STEERING, **same_unit(en_applicant),
                            language="en")
     client.force_login(conflicted)
     assert client.post(reverse("governance:open_ballot", args=[session.pk, item.pk]),

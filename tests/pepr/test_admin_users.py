@@ -22,8 +22,9 @@ def test_a_laboratory_changed_in_the_admin_is_audited(client, administrator):
     event = AuditEvent.objects.get(action="profile.affiliation")
     assert (event.actor, event.target_id) == (administrator, user.pk)
     organisation = str(user.organisation_id)
-    assert event.data == {"before": {"organisation": organisation, "laboratory": "Ancien labo"},
-                          "after": {"organisation": organisation, "laboratory": "Nouveau labo"}}
+    assert event.data == {
+        "before": {"organisation": organisation, "unit": "", "laboratory": "Ancien labo"},
+        "after": {"organisation": organisation, "unit": "", "laboratory": "Nouveau labo"}}
     assert user.email in event.summary
 
 

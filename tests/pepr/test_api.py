@@ -25,7 +25,7 @@ from projects.models import (
     ProjectStatus,
     WorkPackage,
 )
-from tests.factories import ApplicationFactory, UserFactory, make_call, member_of
+from tests.factories import ApplicationFactory, UserFactory, make_call, member_of, same_unit
 from tests.pepr.test_exports import (
     accepted_spending,
     funded_project,
@@ -248,7 +248,7 @@ def test_a_project_with_partners_budget_follow_up_and_report_states(client, anr_
 
 
 def test_a_conflicted_reader_gets_no_project_of_that_application(client, applicant, project):
-    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    colleague = member_of(CommitteeCode.STEERING, **same_unit(applicant))
     token = token_of(colleague)
     assert get(client, api("project", pk=project.pk), token).status_code == 404
     origins = {p["origin"] for p in get(client, api("projects"), token).json()["results"]}
@@ -264,7 +264,7 @@ def test_a_conflicted_reader_gets_no_project_of_that_application(client, applica
 def test_applications_the_reader_is_conflicted_with_are_left_out(client, applicant, reviewed):
     declared = member_of(CommitteeCode.STEERING)
     evaluation.declare_conflict(reviewed, person=declared, reason="Co-author")
-    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    colleague = member_of(CommitteeCode.STEERING, **same_unit(applicant))
     stranger = member_of(CommitteeCode.STEERING)
     for user, sees in [(declared, False), (colleague, False), (stranger, True)]:
         token = token_of(user)

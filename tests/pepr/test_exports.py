@@ -43,6 +43,7 @@ from tests.factories import (
     UserFactory,
     make_call,
     member_of,
+    same_unit,
 )
 from tests.pdfs import pdf_upload
 
@@ -520,7 +521,7 @@ def test_applications_the_reader_is_conflicted_with_are_left_out(client, applica
     application = evaluated["application"]
     declared = member_of(CommitteeCode.STEERING)
     evaluation.declare_conflict(application, person=declared, reason="Co-author")
-    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    colleague = member_of(CommitteeCode.STEERING, **same_unit(applicant))
     stranger = member_of(CommitteeCode.STEERING, organisation=OrganisationFactory())
     for pilot, sees in [(declared, False), (colleague, False), (stranger, True)]:
         client.force_login(pilot)
@@ -533,7 +534,7 @@ def test_projects_of_applications_the_reader_is_conflicted_with_are_left_out(cli
                                                                            followed):
     """As for the applications: a call's project is left out, with its milestones and
     deliverables; the priority projects and the governance come from no application."""
-    colleague = member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    colleague = member_of(CommitteeCode.STEERING, **same_unit(applicant))
     stranger = member_of(CommitteeCode.STEERING, organisation=OrganisationFactory())
     for reader, sees in [(colleague, False), (stranger, True)]:
         client.force_login(reader)

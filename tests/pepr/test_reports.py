@@ -37,7 +37,7 @@ from projects.models import (Deliverable, DeliverableKind, DeliverableStatus, Go
                              Project, ProjectStatus, WorkPackage)
 from projects.reports import services as project_reports
 from tests.calls.helpers import complete
-from tests.factories import UserFactory, make_call, member_of
+from tests.factories import UserFactory, make_call, member_of, same_unit
 from tests.pdfs import pdf_upload
 from tests.projects.factories import annual_report, running_project
 from tests.worker import celery_worker
@@ -98,14 +98,14 @@ def application(stage, applicant):
 
 @pytest.fixture
 def conflicted_pilot(applicant):
-    return member_of(CommitteeCode.STEERING, organisation=applicant.organisation)
+    return member_of(CommitteeCode.STEERING, **same_unit(applicant))
 
 
 @pytest.fixture
 def session(application, applicant, pilot, ccs_member):
     """A CCS session: two members present (one recused by a conflict), one absent, one ballot
     closed and adopted, its decision recorded."""
-    conflicted = member_of(CommitteeCode.CCS, organisation=applicant.organisation,
+    conflicted = member_of(CommitteeCode.CCS, **same_unit(applicant),
                            first_name="Irène", last_name="Recusée")
     member_of(CommitteeCode.CCS, first_name="Absent", last_name="Member")
     ccs = Committee.objects.get(code=CommitteeCode.CCS)

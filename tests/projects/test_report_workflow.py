@@ -2,11 +2,13 @@
 back with comments, the coordinator resubmits, a pilot accepts; every version is frozen and the
 history says who did what."""
 import pytest
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from projects.follow_up import selectors
-from projects.models import ProjectReport, ReportVersion
+from pepr.core.research_units import ResearchUnit
+from projects.models import ProjectPartner, ProjectReport, ReportVersion
 from projects.reports import services
 from tests.factories import UserFactory
 from tests.pdfs import pdf_upload
@@ -74,9 +76,18 @@ def test_only_the_team_submits_and_only_an_unconflicted_pilot_reviews(project, a
     services.submit(report, by=applicant)
     with pytest.raises(PermissionDenied):
         services.review(report, by=anr_officer, action="accept")
-    # A pilot of one of the partner units has a conflict of interest.
+    # The same name in another organisation is another unit: no conflict of interest.
+    team = project.partners.get(laboratory="U1234 Immunothérapie")
     pilot.laboratory = "  u1234   immunothérapie "
     pilot.save(update_fields=["laboratory"])
+    assert rules.has_perm("projects.review_report", pilot,
+                          ProjectReport.objects.get(pk=report.pk))
+    # A pilot of one of the partner units has one.
+    unit = ResearchUnit.objects.create(rnsr="200918488S", code="U1234",
+                                       name="Immunothérapie")
+    ProjectPartner.objects.filter(pk=team.pk).update(unit=unit)
+    pilot.unit = unit
+    pilot.save(update_fields=["unit"])
     with pytest.raises(PermissionDenied):
         services.review(report, by=pilot, action="accept")
 
