@@ -49,7 +49,7 @@ QUERIES = {
     "calls:my_applications": 10,
     "calls_manage:list": 10,
     "evaluation:stages": 8,
-    "evaluation:assignments": 12,
+    "evaluation:assignments": 15,
     "evaluation:suggest": 16,
     "evaluation:progress": 12,
     "decisions:letters": 11,

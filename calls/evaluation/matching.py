@@ -65,6 +65,26 @@ def suggest(stage, reviewers, *, applications=None, limit=None):
     return proposals
 
 
+def conflicted_reviewers(applications, reviewers):
+    """{application id: ids of the `reviewers` with a conflict of interest on it}, declared or
+    detected, so that a picker leaves them out. The applications come with their coordinator,
+    stage and call, partners and invitations loaded (calls.evaluation.selectors.assignment_rows);
+    one query for the declared conflicts."""
+    ids = [application.pk for application in applications]
+    conflicted = defaultdict(set)
+    for application_id, person_id in Conflict.objects.filter(
+            application_id__in=ids).values_list("application_id", "person_id"):
+        conflicted[application_id].add(person_id)
+    for application in applications:
+        partners = list(application.partners.all())
+        invited = {i.email.lower() for i in application.invitations.all()}
+        for reviewer in reviewers:
+            if detected_conflict(application, reviewer, partners=partners,
+                                 invited_emails=invited):
+                conflicted[application.pk].add(reviewer.pk)
+    return conflicted
+
+
 def reviewer_pool():
     """Everyone who may be asked to review: external experts and CCS members."""
     # Rapporteurs come from the CCS; the pilots and the Comité Directeur decide, they don't review.

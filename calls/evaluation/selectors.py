@@ -188,7 +188,10 @@ def assignment_rows(stage, user):
         .annotate(conflict_count=Coalesce(Subquery(
             Conflict.objects.filter(application=OuterRef("pk")).order_by()
             .values("application").annotate(n=Count("pk")).values("n")), 0))
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
+        # What the reviewer picker needs to leave conflicted people out (matching).
+        .select_related("coordinator", "stage__call")
+        .prefetch_related(Prefetch("assignments", queryset=assignments), "partners",
+                          "invitations")
         .order_by("reference", "pk")
     )
 

@@ -11,7 +11,8 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,12 +48,19 @@ def assignments(request, stage_pk):
     stage = stage_or_404(stage_pk)
     page = Paginator(selectors.assignment_rows(stage, request.user), 25).get_page(
         request.GET.get("page"))
-    # The pool's <option>s are rendered once and repeated in every row's form: rendering a
-    # select widget per row costs half a second with a few hundred reviewers.
-    reviewer_options = format_html_join("", '<option value="{}">{}</option>',
-                                        pool_choices(matching.reviewer_pool()))
+    # Each <option> of the pool is rendered once, then joined per row without the people who
+    # have a conflict of interest on that row's file: rendering a select widget per row costs
+    # half a second with a few hundred reviewers.
+    pool = list(matching.reviewer_pool())
+    options = [(pk, format_html('<option value="{}">{}</option>', pk, label))
+               for pk, label in pool_choices(pool)]
+    conflicted = matching.conflicted_reviewers(page.object_list, pool)
+    for application in page.object_list:
+        left_out = conflicted.get(application.pk, set())
+        application.reviewer_options = mark_safe("".join(  # noqa: S308 (escaped above)
+            html for pk, html in options if pk not in left_out))
     return render(request, "calls/evaluation/assignments.html", {
-        "stage": stage, "page": page, "reviewer_options": reviewer_options,
+        "stage": stage, "page": page,
         "roles": ReviewerRole.choices,
         "hidden": selectors.hidden_count(stage, request.user, UNDER_EVALUATION),
     })
