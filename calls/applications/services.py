@@ -2,10 +2,12 @@
 
 Every state change goes through calls.applications.workflow.perform, under the application's row lock.
 """
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calls.applications import checklist
 from calls.applications.documents import inspect_pdf
@@ -21,7 +23,7 @@ from calls.applications.models import (
 )
 from calls.applications.workflow import allows, perform
 from calls.setup.models import Stage, StageKind
-from pepr.core import enqueue
+from pepr.core import audit, enqueue
 
 S = ApplicationStatus
 DRAFT_FIELDS = ["title", "acronym", "axis", "summary_fr", "summary_en", "keywords",
@@ -210,6 +212,32 @@ def reopen(application, *, by):
 def withdraw(application, *, by):
     application = _locked(application)
     perform(application, "withdraw", by=by)
+    return application
+
+
+ON_BEHALF_ACTIONS = {"reopen": reopen, "withdraw": withdraw}
+ON_BEHALF_MESSAGES = {
+    "reopen": gettext_noop("reopened %(reference)s on behalf of its coordinator: %(reason)s"),
+    "withdraw": gettext_noop("withdrew %(reference)s on behalf of its coordinator: %(reason)s"),
+}
+
+
+@transaction.atomic
+def act_on_behalf(application, action, *, by, reason):
+    """An administrator reopens or withdraws an application for its team (who asked for it),
+    explicitly and with a reason on the audit trail: no account gets these moves otherwise."""
+    if action not in ON_BEHALF_ACTIONS:
+        raise ValueError(action)
+    if not rules.has_perm("calls.act_on_behalf", by, application):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you act for the team (who asked, when).")},
+                              code="no_reason")
+    application = ON_BEHALF_ACTIONS[action](application, by=by)
+    audit.record(by, f"application.{action}_on_behalf", application, ON_BEHALF_MESSAGES[action],
+                 {"reference": application.reference, "reason": reason[:300]},
+                 application_id=application.pk)
     return application
 
 

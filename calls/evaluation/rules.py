@@ -100,4 +100,8 @@ rules.add_perm("calls.review", rules.is_authenticated)  # object checks live in 
 # Asked with rules.has_perm (a superuser's user.has_perm is always true, whatever the state); the
 # services check the same again and say why not.
 rules.add_perm("calls.save_review", is_its_reviewer & is_under_evaluation & review_allowed("save"))
+# The one way an administrator acts for an applicant team (reopen, withdraw): explicit, with a
+# reason on the audit trail (calls.applications.services.act_on_behalf), never on a file they
+# have a conflict of interest with.
+rules.add_perm("calls.act_on_behalf", rules.is_superuser & ~is_conflicted)
 rules.add_perm("calls.read_audit", is_pilot | is_anr_officer | rules.is_superuser)
