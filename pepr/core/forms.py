@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from pepr.core.models import Organisation, User
 from pepr.core.services import affiliation_locked, update_profile
+from pepr.core.unit_field import ResearchUnitField
+
+
+def with_unit_name(data):
+    """A unit picked from the list gives its name to the laboratory field, shown everywhere."""
+    if data.get("unit") is not None and not (data.get("laboratory") or "").strip():
+        data["laboratory"] = data["unit"].name
+    return data
 
 
 class SignupProfileForm(forms.Form):
@@ -16,18 +24,23 @@ class SignupProfileForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.all(), required=False,
         help_text=_("Leave empty if your organisation is not listed; you can add it later."),
     )
-    laboratory = forms.CharField(label=_("Laboratory"), max_length=255, required=False)
+    unit = ResearchUnitField()
+    laboratory = forms.CharField(label=_("Laboratory"), max_length=255, required=False,
+                                 help_text=_("Its name, if the unit is not listed above."))
 
     def signup(self, request, user):
-        update_profile(user, changed_fields=["organisation", "laboratory"],
-                       **self.cleaned_data)
+        update_profile(user, changed_fields=["organisation", "unit", "laboratory"],
+                       **with_unit_name(self.cleaned_data))
 
 
 class ProfileForm(forms.ModelForm):
+    unit = ResearchUnitField()
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "language", "organisation", "laboratory", "orcid",
-                  "optional_reminders"]
+        fields = ["first_name", "last_name", "language", "organisation", "unit", "laboratory",
+                  "orcid", "optional_reminders"]
+
         widgets = {"orcid": forms.TextInput(attrs={"placeholder": "0000-0002-1825-0097"})}
 
     def __init__(self, *args, **kwargs):
@@ -35,7 +48,7 @@ class ProfileForm(forms.ModelForm):
         if self.instance.pk and affiliation_locked(self.instance):
             # Organisation and laboratory decide conflicts of interest: someone who evaluates
             # or sits on a committee cannot change them alone.
-            for name in ("organisation", "laboratory"):
+            for name in ("organisation", "unit", "laboratory"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _(
                     "Used to detect conflicts of interest: ask the programme team to change it.")

@@ -38,14 +38,16 @@ def update_profile(user: User, *, changed_fields, **values):
     """Save the profile fields a user edited; the caller validated them (ProfileForm). A change
     of affiliation is audited, since conflicts of interest are detected from it."""
     # From the database: a validated ModelForm has already copied the new values onto `user`.
-    stored = User.objects.filter(pk=user.pk).values("organisation", "laboratory").first() or {}
+    stored = User.objects.filter(pk=user.pk).values("organisation", "unit",
+                                                     "laboratory").first() or {}
     before = {"organisation": str(stored.get("organisation") or ""),
+              "unit": str(stored.get("unit") or ""),
               "laboratory": stored.get("laboratory") or ""}
     for name in changed_fields:
         setattr(user, name, values[name])
     if changed_fields:
         user.save(update_fields=list(changed_fields))
-    after = {"organisation": str(user.organisation_id or ""),
+    after = {"organisation": str(user.organisation_id or ""), "unit": str(user.unit_id or ""),
              "laboratory": user.laboratory or ""}
     if stored and before != after:
         audit.record(user, "profile.affiliation", user, gettext_noop("changed their affiliation"),
