@@ -17,6 +17,9 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client and the live server speak plain HTTP (tests/pepr/test_security_headers.py checks
+# the production redirect with its own settings).
+SECURE_SSL_REDIRECT = False
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,6 +1,6 @@
 """Forms of the applicant journey: the application, its partners, documents and invitations."""
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from calls.applications.models import AccessLevel, Application, PartnerRole
@@ -28,8 +28,13 @@ class ApplicationForm(forms.ModelForm):
         if not stage.asks_budget:
             del self.fields["requested_budget_eur"]
         else:
-            self.fields["requested_budget_eur"].min_value = 0
-            self.fields["requested_budget_eur"].widget.attrs["min"] = 0
+            # The field refuses what the constraint application_budget_positive would: the
+            # database's refusal names the constraint, not the field. (min_value set after the
+            # field is built adds no validator.)
+            budget = self.fields["requested_budget_eur"]
+            budget.validators.append(MinValueValidator(
+                0, message=_("The requested budget cannot be negative.")))
+            budget.widget.attrs["min"] = 0
 
 
 class PartnerForm(forms.Form):

@@ -13,22 +13,38 @@ from pepr.core.paris import PARIS, paris
 
 # Tuples: the inline formset appends its foreign key to a form's Meta.fields when it is a list.
 CALL_FIELDS = ("kind", "code", "title_fr", "title_en", "summary_fr", "summary_en", "text_fr",
-               "text_en", "axes", "budget_envelope_eur")
+               "text_en", "axes", "budget_envelope_eur", "conflict_same_organisation")
 STAGE_FIELDS = ("number", "kind", "opens_at", "closes_at", "asks_budget",
                 "reviews_per_application", "review_scale", "summary_max_chars",
                 "requires_selected_letters")
 REQUIREMENT_FIELDS = ("title_fr", "title_en", "max_pages", "max_size_mb", "is_required")
 
 
+# The years a deadline may fall in. Outside them a date is a typing slip, and years near 1 or
+# 9999 cannot even be stored once turned to UTC (PostgreSQL refuses year 0: a 500).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class ParisDateTimeField(forms.DateTimeField):
     """A datetime-local input read and shown in Paris time, whatever time zone is active:
     deadlines are legal times in Paris."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    widget = forms.DateTimeInput(
+        attrs={"type": "datetime-local", "min": f"{FIRST_YEAR}-01-01T00:00",
+               "max": f"{LAST_YEAR}-12-31T23:59"},
+        format="%Y-%m-%dT%H:%M")
 
     def to_python(self, value):
         with timezone.override(PARIS):
             return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        # A locked field shows the stored value: judge only what is typed.
+        if value and not self.disabled and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValidationError(
+                _("Enter a date between the years %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}, code="year_out_of_range")
 
     def prepare_value(self, value):
         with timezone.override(PARIS):
@@ -57,9 +73,14 @@ def posted_to_disabled(form, names):
     return changes
 
 
-def _at_least(field, minimum):
+def _at_least(field, minimum, message=None):
     # Setting min_value after the field is built adds neither the validator nor the input's min.
-    field.validators.append(MinValueValidator(minimum))
+    # The check constraints of calls.setup.models say the same: this refuses it on the field
+    # before the database does (whose error names the constraint).
+    # It replaces the field's own lower bound (0 for a positive field): one message, not two.
+    field.validators = [validator for validator in field.validators
+                        if not isinstance(validator, MinValueValidator)]
+    field.validators.append(MinValueValidator(minimum, message=message))
     field.widget.attrs["min"] = minimum
 
 
@@ -75,7 +96,8 @@ class CallForm(forms.ModelForm):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["axes"].queryset = programme.axes.order_by("number")
-        _at_least(self.fields["budget_envelope_eur"], 0)
+        _at_least(self.fields["budget_envelope_eur"], 0,
+                  _("The budget envelope cannot be negative."))
         if self.instance.is_published:
             for name in services.FIXED_ONCE_PUBLISHED:
                 self.fields[name].disabled = True
@@ -99,7 +121,6 @@ class StageForm(forms.ModelForm):
         model = Stage
         fields = STAGE_FIELDS
         field_classes = {"opens_at": ParisDateTimeField, "closes_at": ParisDateTimeField}
-        help_texts = {"opens_at": _("Paris time."), "closes_at": _("Paris time.")}
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +128,9 @@ class StageForm(forms.ModelForm):
         self.instance.call = call
         for name in ("number", "reviews_per_application", "summary_max_chars"):
             _at_least(self.fields[name], 1)
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].help_text = _("Paris time, in a year from %(first)d to %(last)d.") % {
+                "first": FIRST_YEAR, "last": LAST_YEAR}
         self.lock_note = ""
         stage, now = self.instance, timezone.now()
         if stage.pk is None:

@@ -2,6 +2,7 @@
 another organisation does not, the same organisation only when the call says so; the SQL twin
 that lists use agrees with the rule for one file, and staff get no exemption."""
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from calls.applications.models import Application
@@ -117,3 +118,11 @@ def test_the_comite_directeur_reads_the_files_at_funding_decision_only(applicati
     assert directeur.has_perm("calls.view_reviews", recommended)
     conflicted = member_of(CommitteeCode.BOARD, unit=units[0])
     assert not conflicted.has_perm("calls.view_application", recommended)
+
+
+def test_pilots_read_what_the_same_organisation_rule_does_where_they_set_it(client, db):
+    pilot = member_of(CommitteeCode.STEERING, language="en")
+    client.force_login(pilot)
+    page = client.get(reverse("calls_manage:create")).content.decode()
+    assert "A member of the same organisation as a team has a conflict of interest" in page
+    assert "Off by default" in page and "all of Inserm or CEA" in page
