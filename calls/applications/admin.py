@@ -25,6 +25,10 @@ class PartnerUnitLinkFilter(UnitLinkFilter):
         return queryset.filter(Exists(Partner.objects.filter(
             application=OuterRef("pk"), unit__isnull=True)))
 
+    def linked(self, queryset):
+        return queryset.exclude(Exists(Partner.objects.filter(
+            application=OuterRef("pk"), unit__isnull=True)))
+
 
 class PartnerInline(admin.TabularInline):
     model = Partner

@@ -1,10 +1,11 @@
 """Administration of users and of the programme's reference data."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from pepr.core import audit
+from pepr.core.admin_units import UnitLinkFilter
 from pepr.core.models import AuditEvent, Axis, Organisation, OutboundEmail, Programme, User
 
 
@@ -26,14 +27,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "organisation", "is_staff", "is_demo"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "language", "is_demo"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "language", "is_demo",
+                   UnitLinkFilter]
     list_select_related = ["organisation"]
     search_fields = ["email", "first_name", "last_name", "laboratory", "orcid"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "unit"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identity"), {"fields": ("first_name", "last_name", "language", "organisation",
-                                    "laboratory", "orcid")}),
+                                    "unit", "laboratory", "orcid")}),
         (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser",
                                                  "groups", "user_permissions", "is_demo")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
@@ -51,14 +53,15 @@ class UserAdmin(BaseUserAdmin):
         after = _affiliation(obj)
         if before is not None and before != after:
             audit.record(request.user, "profile.affiliation", obj,
-                         gettext("changed the affiliation of %(email)s") % {"email": obj.email},
+                         gettext_noop("changed the affiliation of %(email)s"), {"email": obj.email},
                          before=before, after=after)
 
 
 def _affiliation(user):
     if user is None:
         return None
-    return {"organisation": str(user.organisation_id or ""), "laboratory": user.laboratory or ""}
+    return {"organisation": str(user.organisation_id or ""), "unit": str(user.unit_id or ""),
+            "laboratory": user.laboratory or ""}
 
 
 class AxisInline(admin.TabularInline):
@@ -99,7 +102,11 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: nobody edits or deletes it, administrators included."""
 
-    list_display = ["at", "actor", "action", "summary"]
+    list_display = ["at", "actor", "action", "summary_in_language"]
     list_filter = ["action"]
     list_select_related = ["actor"]
-    search_fields = ["summary", "actor__email"]
+    search_fields = ["summary", "actor__email"]  # the summary is stored in English
+
+    @admin.display(description=_("summary"))
+    def summary_in_language(self, event):
+        return event.summary_text

@@ -29,6 +29,7 @@ from pepr.core import services
 from pepr.core.models import Axis, CommitteeCode, Organisation, OrganisationKind, Role, User
 from pepr.demo import evaluation as demo_evaluation
 from pepr.demo import projects as demo_projects
+from pepr.demo import units as demo_units
 from pepr.reference import load_reference_data
 
 DEMO_DOMAIN = "demo.pepr-bbti.fr"
@@ -59,8 +60,6 @@ ORGANISATIONS = [
     ("Centre de démonstration en bioproduction", "CDB", OrganisationKind.RESEARCH, "Toulouse"),
     ("Université de démonstration Paris-Cité", "UDPC", OrganisationKind.UNIVERSITY, "Paris"),
 ]
-LABS = ["Thérapie cellulaire", "Vecteurs viraux", "Édition du génome", "Bioprocédés",
-        "Vésicules extracellulaires", "Immunologie", "Ingénierie des anticorps", "ARN messager"]
 TOPICS = ["CAR-T", "AAV", "CRISPR", "iPSC", "exosomes", "bioréacteur", "ARNm", "anticorps",
           "contrôle qualité", "lentivirus", "cellules B", "Gram+", "hydrogel", "organoïdes"]
 
@@ -89,6 +88,7 @@ def remove_demo():
     Application.objects.filter(is_demo=True).delete()
     Call.objects.filter(is_demo=True).delete()
     User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
+    demo_units.remove()
     Organisation.objects.filter(is_demo=True).delete()
 
 
@@ -103,12 +103,13 @@ def seed(*, applications=60, reviewers=12, seed_value=2024):
         Organisation(name=name, acronym=acronym, kind=kind, city=city, is_demo=True)
         for name, acronym, kind, city in ORGANISATIONS
     )
-    accounts = _demo_accounts(programme, password, organisations)
-    reviewer_users = _reviewers(reviewers, password, organisations, rng)
+    units = demo_units.build(organisations)
+    accounts = _demo_accounts(programme, password, units)
+    reviewer_users = _reviewers(reviewers, password, units, rng)
     stages = _calls(programme, accounts["pilot"])
-    count = _applications(applications, stages, organisations, password, accounts, rng)
+    count = _applications(applications, stages, units, password, accounts, rng)
     demo_evaluation.build(stages, accounts, reviewer_users, rng)
-    demo_projects.build(accounts, organisations, rng, password=password, domain=DEMO_DOMAIN,
+    demo_projects.build(accounts, units, rng, password=password, domain=DEMO_DOMAIN,
                         applications=count)
     return DemoSummary(
         accounts=[(key, f"{key}@{DEMO_DOMAIN}") for key, *_rest in DEMO_ACCOUNTS],
@@ -116,20 +117,17 @@ def seed(*, applications=60, reviewers=12, seed_value=2024):
     )
 
 
-def _demo_accounts(programme, password, organisations):
+def _demo_accounts(programme, password, units):
     committees = {c.code: c for c in Committee.objects.filter(programme=programme)}
-    # Programme staff belong to the piloting organisations, so that they are not in conflict
-    # with the demo teams.
-    staff = {o.acronym: o for o in Organisation.objects.filter(acronym__in=["Inserm", "CEA", "ANR"])}
-    staff_organisations = {"pilot": staff.get("Inserm"), "directeur": staff.get("CEA"),
-                           "anr": staff.get("ANR"), "admin": staff.get("ANR")}
     accounts = {}
-    for index, (key, first, last, role, committee_code) in enumerate(DEMO_ACCOUNTS):
+    for key, first, last, role, committee_code in DEMO_ACCOUNTS:
+        # Programme staff work in head offices that no team uses (demo.units.ACCOUNT_UNITS):
+        # the unit rule leaves them every file but those of a team of their own unit.
+        team = units.team_of(demo_units.ACCOUNT_UNITS[key])
         user = User.objects.create(
             email=f"{key}@{DEMO_DOMAIN}", first_name=first, last_name=f"{last} (démo)",
-            password=password, organisation=staff_organisations.get(key)
-            or organisations[index % len(organisations)],
-            laboratory=LABS[index % len(LABS)], is_demo=True,
+            password=password, organisation=team.organisation, unit=team.unit,
+            laboratory=team.laboratory, is_demo=True,
             is_staff=key == "admin", is_superuser=key == "admin",
         )
         _confirm_email(user)
@@ -150,12 +148,13 @@ def _confirm_email(user):
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
 
-def _reviewers(count, password, organisations, rng):
+def _reviewers(count, password, units, rng):
+    teams = [units.pick(rng, groups=("inserm", "cea", "other")) for _n in range(1, count)]
     users = User.objects.bulk_create(
         User(email=f"expert{n:05d}@{DEMO_DOMAIN}", first_name="Expert", last_name=f"{n} (démo)",
-             password=password, organisation=rng.choice(organisations),
-             laboratory=rng.choice(LABS), is_demo=True, language=rng.choice(["fr", "en"]))
-        for n in range(1, count)
+             password=password, organisation=team.organisation, unit=team.unit,
+             laboratory=team.laboratory, is_demo=True, language=rng.choice(["fr", "en"]))
+        for n, team in enumerate(teams, 1)
     )
     group = Group.objects.get(name=Role.REVIEWER)
     group.user_set.add(*users)
@@ -206,21 +205,22 @@ def _calls(programme, pilot):
     return [ami[0], ami[1], aap[0], closed[0]]
 
 
-def _applications(total, stages, organisations, password, accounts, rng):
+def _applications(total, stages, units, password, accounts, rng):
     """Applications spread over the stages, with partners, versions and a timeline, in bulk."""
     if not total:
         return 0
+    teams = [units.pick(rng) for _n in range(1, max(2, total // 3))]
     applicants = [accounts["applicant"]] + User.objects.bulk_create(
         User(email=f"applicant{n:05d}@{DEMO_DOMAIN}", first_name="Candidat",
-             last_name=f"{n} (démo)", password=password, organisation=rng.choice(organisations),
-             laboratory=rng.choice(LABS), is_demo=True)
-        for n in range(1, max(2, total // 3))
+             last_name=f"{n} (démo)", password=password, organisation=team.organisation,
+             unit=team.unit, laboratory=team.laboratory, is_demo=True)
+        for n, team in enumerate(teams, 1)
     )
     rows, counters = _application_rows(total, stages, applicants, rng)
     created = Application.objects.bulk_create(rows, batch_size=BATCH)
     for stage in stages:
         Stage.objects.filter(pk=stage.pk).update(last_reference_number=counters[stage.pk])
-    _partners_and_timeline(created, organisations, rng)
+    _partners_and_timeline(created, units, rng)
     return len(created)
 
 
@@ -270,16 +270,20 @@ def _demo_status(stage, n, now, rng):
     return status
 
 
-def _partners_and_timeline(created, organisations, rng):
-    """The partner teams of the applications, and for the submitted ones their first version
-    and the timeline row of their submission."""
+def _partners_and_timeline(created, units, rng):
+    """The partner teams of the applications (the first one the coordinator's, the others of
+    other units, mostly Inserm and CEA), and for the submitted ones their first version and the
+    timeline row of their submission."""
     Partner.objects.bulk_create(
-        (Partner(application=application, position=position,
-                 organisation=rng.choice(organisations), laboratory=rng.choice(LABS),
+        (Partner(application=application, position=position, organisation=team.organisation,
+                 unit=team.unit, laboratory=team.laboratory,
+                 rnsr=team.unit.rnsr if team.unit else "",
                  lead_name=f"Responsable {position} (démo)",
                  lead_email=f"lead{application.pk}-{position}@{DEMO_DOMAIN}",
                  role=PartnerRole.COORDINATOR if position == 0 else PartnerRole.PARTNER)
-         for application in created for position in range(rng.randint(1, 4))),
+         for application in created
+         for position, team in enumerate(units.pick_distinct(
+             rng, rng.randint(1, 4), first=_team_of(application.coordinator)))),
         batch_size=BATCH,
     )
     submitted = [a for a in created if a.version]
@@ -298,6 +302,10 @@ def _partners_and_timeline(created, organisations, rng):
          for a in submitted),
         batch_size=BATCH,
     )
+
+
+def _team_of(user):
+    return demo_units.Team(user.unit, user.organisation, user.laboratory)
 
 
 def _reference(stage, number):

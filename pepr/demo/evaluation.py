@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from calls.applications.models import Application, ApplicationStatus, StatusChange
 from calls.decisions.models import Decision
+from calls.evaluation.conflicts import same_unlisted_unit
 from calls.evaluation.models import (
     Assignment,
     Declaration,
@@ -39,14 +40,14 @@ def build(stages, accounts, experts, rng):
 def _evaluate_stage(stage, pool, accounts, rng, now):
     applications = list(Application.objects.filter(
         stage=stage, status__in=[S.SUBMITTED, S.SELECTED, S.NOT_SELECTED])
-        .select_related("coordinator").order_by("pk"))
+        .select_related("coordinator").prefetch_related("partners").order_by("pk"))
     Declaration.objects.bulk_create(
         [Declaration(call_id=stage.call_id, reviewer=r, signed_at=stage.closes_at)
          for r in pool if r != accounts["reviewer"]], ignore_conflicts=True)
-    assignments = []
+    assignments, index = [], _ReviewerIndex(pool)
     for application in applications:
-        candidates = [r for r in pool if r.pk != application.coordinator_id
-                      and r.organisation_id != application.coordinator.organisation_id]
+        conflicted = index.conflicted(application)
+        candidates = [r for r in pool if r.pk not in conflicted]
         for reviewer in rng.sample(candidates, min(stage.reviews_per_application,
                                                    len(candidates))):
             assignments.append(Assignment(
@@ -77,6 +78,37 @@ def _evaluate_stage(stage, pool, accounts, rng, now):
          for review in reviews if review.status == ReviewStatus.SUBMITTED
          for criterion, value in zip(criteria, review.values)), batch_size=BATCH)
     _decide(stage, applications, means, accounts, now)
+
+
+def _words(text):
+    return " ".join((text or "").lower().split())
+
+
+class _ReviewerIndex:
+    """The unit rule of calls.evaluation.conflicts on rows already loaded (the demo calls have
+    no "same organisation" rule and no declared conflict): no reviewer is assigned a file of
+    their own unit, or of a team led by them or coordinated by them."""
+
+    def __init__(self, pool):
+        self.by_unit, self.by_name, self.by_email = {}, {}, {}
+        for reviewer in pool:
+            if reviewer.unit_id:
+                self.by_unit.setdefault(reviewer.unit_id, set()).add(reviewer.pk)
+            self.by_name.setdefault((reviewer.organisation_id, _words(reviewer.laboratory)),
+                                    []).append(reviewer)
+            self.by_email[reviewer.email.lower()] = reviewer.pk
+
+    def conflicted(self, application):
+        coordinator = application.coordinator
+        teams = [(p.laboratory, p.unit_id, p.organisation_id) for p in application.partners.all()]
+        teams.append((coordinator.laboratory, coordinator.unit_id, coordinator.organisation_id))
+        found = {application.coordinator_id}
+        found.update(self.by_email.get(p.lead_email.lower()) for p in application.partners.all())
+        for laboratory, unit_id, organisation_id in teams:
+            found |= self.by_unit.get(unit_id, set())
+            found.update(r.pk for r in self.by_name.get((organisation_id, _words(laboratory)), [])
+                         if same_unlisted_unit(r, laboratory, unit_id, organisation_id))
+        return found
 
 
 def _decide(stage, applications, means, accounts, now):

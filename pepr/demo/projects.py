@@ -10,10 +10,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from calls.applications.models import Application, ApplicationStatus, PartnerRole
-from pepr.core.models import AuditEvent, Organisation, User
+from calls.applications.models import Application, ApplicationStatus, Partner, PartnerRole
+from pepr.core.models import AuditEvent, User
 from pepr.core.paris import PARIS
 from pepr.demo import project_reports
+from pepr.demo.units import Team
 from projects.follow_up import services as follow_up
 from projects.models import (
     Deliverable,
@@ -74,25 +75,6 @@ COORDINATORS = [("Anne", "Lambert"), ("Marc", "Roussel"), ("Élise", "Fontaine")
                 ("Thomas", "Girard"), ("Nadia", "Benali"), ("Julien", "Perrin"),
                 ("Léa", "Chevalier"), ("Karim", "Haddad"), ("Isabelle", "Noël"),
                 ("Olivier", "Marchand"), ("Manon", "Blanc"), ("Hugo", "Lemaire")]
-# Unit numbers above any real one, so that no real unit is named on demo data.
-INSERM_UNITS = ["U1901 – Immunologie et thérapies cellulaires",
-                "U1902 – Médecine régénératrice", "U1903 – Biothérapies et vecteurs",
-                "U1904 – Ingénierie des protéines thérapeutiques",
-                "U1905 – Vésicules et communication cellulaire",
-                "U1906 – Génomique fonctionnelle", "U1907 – Oncologie translationnelle"]
-CEA_UNITS = ["Institut de biologie François Jacob",
-             "Institut des sciences du vivant Frédéric Joliot",
-             "Institut de recherche interdisciplinaire de Grenoble",
-             "CEA-Leti – Technologies pour la santé"]
-# Universities, university hospitals, a school and a company: the demo organisations.
-OTHER_UNITS = [("UMR 9901 – Biologie tissulaire et ingénierie thérapeutique", "UDL"),
-               ("Unité de thérapie cellulaire et génique", "CHUDN"),
-               ("UMR 9902 – Bioimagerie et pathologies", "UDS"),
-               ("Service d'hématologie et de thérapie cellulaire", "CHUDL"),
-               ("UMR 9903 – Chimie et biologie des membranes", "UDB"),
-               ("Laboratoire de génie des procédés", "EID"),
-               ("Plateforme de bioproduction", "CDB"),
-               ("Département de développement pharmaceutique", "BDS")]
 WORK_PACKAGES = [("Coordination et gestion du projet", "Project coordination and management"),
                  ("Développement des procédés", "Process development"),
                  ("Caractérisation et contrôle qualité", "Characterisation and quality control"),
@@ -136,11 +118,11 @@ def split(total, parts, rng):
     return [*shares, total - sum(shares)]
 
 
-def build(accounts, organisations, rng, *, password, domain, applications):
-    """Every project of the demo; `applications` is the demo's size, which the number of
-    deliverables follows."""
+def build(accounts, units, rng, *, password, domain, applications):
+    """Every project of the demo; `units` are the demo's (pepr.demo.units.DemoUnits);
+    `applications` is the demo's size, which the number of deliverables follows."""
     evidence = project_reports.demo_evidence()
-    priority = _priority_projects(accounts, organisations, rng, password, domain)
+    priority = _priority_projects(accounts, units, rng, password, domain)
     count = _deliverables(priority, accounts, evidence, rng, per_work_package=(4, 6))
     funded = _funded_projects(accounts, rng)
     wanted = round(applications * DELIVERABLES_PER_APPLICATION) - count
@@ -152,16 +134,18 @@ def build(accounts, organisations, rng, *, password, domain, applications):
     _governance_actions(rng)
 
 
-def _priority_projects(accounts, organisations, rng, password, domain):
-    """The empty slots get a demo project each; the demo applicant coordinates the first."""
+def _priority_projects(accounts, units, rng, password, domain):
+    """The empty slots get a demo project each; the demo applicant coordinates the first, the
+    others are coordinated from Inserm units."""
     slots = list(Project.objects.select_related("axis").filter(
         origin=ProjectOrigin.PRIORITY, acronym="").order_by("axis__number", "position"))
-    staff = {o.acronym: o for o in Organisation.objects.filter(acronym__in=["Inserm", "CEA"])}
+    inserm = units.groups["inserm"]
     coordinators = [accounts["applicant"], *User.objects.bulk_create(
         User(email=f"coordination{n:02d}@{domain}", first_name=first, last_name=f"{last} (démo)",
-             password=password, organisation=staff.get("Inserm"), laboratory=_unit(n),
-             is_demo=True)
-        for n, (first, last) in enumerate(COORDINATORS[1:len(slots)], 1))]
+             password=password, organisation=team.organisation, unit=team.unit,
+             laboratory=team.laboratory, is_demo=True)
+        for n, ((first, last), team) in enumerate(zip(
+            COORDINATORS[1:len(slots)], inserm[1:] + inserm), 1))]
     for number, (slot, coordinator) in enumerate(zip(slots, coordinators), 1):
         acronym, title_fr, title_en, budget, (year, month), months = PRIORITY[
             (slot.axis.number, slot.position)]
@@ -172,37 +156,29 @@ def _priority_projects(accounts, organisations, rng, password, domain):
         slot.coordinator, slot.created_by = coordinator, accounts["pilot"]
         slot.status, slot.is_demo = ProjectStatus.RUNNING, True
     Project.objects.bulk_update(slots, [*EMPTY_SLOT])
-    by_acronym = {o.acronym: o for o in organisations}
     ProjectPartner.objects.bulk_create(
-        partner for slot in slots
-        for partner in _priority_partners(slot, staff, by_acronym, rng, domain))
+        partner for slot in slots for partner in _priority_partners(slot, units, rng, domain))
     _work_packages(slots, rng, counts=(3, 5))
     return slots
 
 
-def _unit(n):
-    """The Inserm unit of the `n`th priority project's coordinator."""
-    return INSERM_UNITS[n % len(INSERM_UNITS)]
-
-
-def _priority_partners(project, staff, by_acronym, rng, domain):
-    """3 to 6 partner teams, mostly Inserm units and CEA institutes; the coordinator leads the
-    first, their own unit."""
+def _priority_partners(project, units, rng, domain):
+    """3 to 6 partner teams, mostly Inserm units and CEA institutes, and one or two CNRS,
+    university, hospital or company teams; the coordinator leads the first, their own unit."""
     coordinator = project.coordinator
     count = rng.randint(3, 6)
     others = rng.randint(1, max(1, count // 3))
-    units = [(coordinator.laboratory, coordinator.organisation)]
-    pool = [(u, staff.get("Inserm")) for u in INSERM_UNITS] + [
-        (u, staff.get("CEA")) for u in CEA_UNITS]
-    units += rng.sample([u for u in pool if u[0] != units[0][0]], count - others - 1)
-    units += [(u, by_acronym.get(a)) for u, a in rng.sample(OTHER_UNITS, others)]
-    for position, ((laboratory, organisation), budget) in enumerate(
-            zip(units, split(project.budget_eur, count, rng))):
+    first = Team(coordinator.unit, coordinator.organisation, coordinator.laboratory)
+    teams = units.pick_distinct(rng, count - others, first=first, groups=("inserm", "cea"))
+    teams += units.pick_distinct(rng, others, groups=("other", "unlisted"))
+    for position, (team, budget) in enumerate(zip(teams, split(project.budget_eur, count, rng))):
         lead = (coordinator.get_full_name(), coordinator.email) if position == 0 else (
             f"Responsable {position} (démo)", f"{project.acronym.lower()}-{position}@{domain}")
         yield ProjectPartner(
-            project=project, position=position, laboratory=laboratory, organisation=organisation,
-            lead_name=lead[0], lead_email=lead[1], budget_eur=budget,
+            project=project, position=position, laboratory=team.laboratory,
+            organisation=team.organisation, unit=team.unit,
+            rnsr=team.unit.rnsr if team.unit else "", lead_name=lead[0], lead_email=lead[1],
+            budget_eur=budget,
             role=PartnerRole.COORDINATOR if position == 0 else PartnerRole.PARTNER)
 
 
@@ -290,15 +266,27 @@ def _funded_projects(accounts, rng):
                                            "status"])
     partners = list(ProjectPartner.objects.filter(project__in=projects).order_by("pk"))
     budgets = {project.pk: project.budget_eur or 0 for project in projects}
+    unit_of = _units_of_application_partners(projects)
     teams = {}
     for partner in partners:
         teams.setdefault(partner.project_id, []).append(partner)
+        partner.unit_id = partner.unit_id or unit_of.get((partner.project_id, partner.position))
     for project_id, team in teams.items():
         for partner, budget in zip(team, split(budgets[project_id], len(team), rng)):
             partner.budget_eur = budget
-    ProjectPartner.objects.bulk_update(partners, ["budget_eur"], batch_size=BATCH)
+    ProjectPartner.objects.bulk_update(partners, ["budget_eur", "unit"], batch_size=BATCH)
     _work_packages(projects, rng, counts=(2, 3))
     return projects
+
+
+def _units_of_application_partners(projects):
+    """{(project, position): unit} of the application teams the projects carried over, for a
+    follow-up service that copies the team's name and RNSR id but not its unit."""
+    project_of = {project.application_id: project.pk for project in projects}
+    return {(project_of[application_id], position): unit_id
+            for application_id, position, unit_id in Partner.objects.filter(
+                application_id__in=project_of, unit__isnull=False).values_list(
+                    "application_id", "position", "unit_id")}
 
 
 def _deliver_for_review(priority, accounts):

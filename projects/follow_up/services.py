@@ -71,6 +71,7 @@ def create_from_application(application, *, by):
         ProjectPartner.objects.bulk_create(
             ProjectPartner(project=project, position=partner.position,
                            laboratory=partner.laboratory, rnsr=partner.rnsr,
+                           unit_id=partner.unit_id,
                            organisation_id=partner.organisation_id, lead_name=partner.lead_name,
                            lead_email=partner.lead_email, role=partner.role)
             for partner in _distinct_units(application.partners.order_by("position", "pk")))
@@ -84,7 +85,7 @@ def _distinct_units(partners):
     """One partner per research unit: an application may name the same unit twice."""
     seen = set()
     for partner in partners:
-        key = partner.laboratory.strip().casefold()
+        key = partner.unit_id or partner.laboratory.strip().casefold()
         if key not in seen:
             seen.add(key)
             yield partner
