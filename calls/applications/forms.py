@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.applications.models import AccessLevel, Application, PartnerRole
 from pepr.core.models import Organisation
+from pepr.core.unit_field import ResearchUnitField
 from pepr.core.validators import validate_rnsr
 
 
@@ -40,7 +41,13 @@ class ApplicationForm(forms.ModelForm):
 class PartnerForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), required=False,
                                           queryset=Organisation.objects.all())
-    laboratory = forms.CharField(label=_("Laboratory"), max_length=255)
+    unit = ResearchUnitField(help_text=_(
+        "Its RNSR identifier, its code (e.g. U1234, UMR 9876) or words of its name and city. "
+        "Leave empty for a team without a listed unit (a company, a hospital department), and "
+        "type its name under Laboratory."))
+    laboratory = forms.CharField(label=_("Laboratory"), max_length=255, required=False,
+                                 help_text=_("Its name as the application shows it; the "
+                                             "unit's name when left empty."))
     rnsr = forms.CharField(label=_("RNSR unit id"), max_length=10, required=False,
                            validators=[validate_rnsr],
                            help_text=_("Nine digits and a letter, e.g. 200918488S."))
@@ -53,6 +60,18 @@ class PartnerForm(forms.Form):
     def clean_rnsr(self):
         return self.cleaned_data["rnsr"].strip().upper()
 
+    def clean(self):
+        data = super().clean()
+        unit = data.get("unit")
+        if unit is not None:
+            data["laboratory"] = (data.get("laboratory") or "").strip() or unit.name
+            data["rnsr"] = data.get("rnsr") or unit.rnsr
+        elif "unit" not in self.errors and not (data.get("laboratory") or "").strip() and (
+                data.get("lead_name") or data.get("lead_email")):
+            self.add_error("laboratory", _("Pick the team's research unit above, or type the "
+                                           "name of its laboratory here."))
+        return data
+
 
 PartnerFormSet = forms.formset_factory(PartnerForm, extra=1, can_delete=True, max_num=30,
                                        validate_max=True)
@@ -60,9 +79,9 @@ PartnerFormSet = forms.formset_factory(PartnerForm, extra=1, can_delete=True, ma
 
 def partner_initial(application):
     return [
-        {"organisation": p.organisation_id, "laboratory": p.laboratory, "rnsr": p.rnsr,
-         "lead_name": p.lead_name, "lead_email": p.lead_email, "role": p.role}
-        for p in application.partners.all()
+        {"organisation": p.organisation_id, "unit": p.unit, "laboratory": p.laboratory,
+         "rnsr": p.rnsr, "lead_name": p.lead_name, "lead_email": p.lead_email, "role": p.role}
+        for p in application.partners.select_related("unit")
     ]
 
 

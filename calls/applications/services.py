@@ -155,9 +155,10 @@ def _snapshot(application):
         "axis": application.axis.number if application.axis else None,
         "partners": [
             {"organisation": str(p.organisation) if p.organisation else "",
-             "laboratory": p.laboratory, "rnsr": p.rnsr, "lead_name": p.lead_name,
-             "lead_email": p.lead_email, "role": p.role}
-            for p in application.partners.select_related("organisation")
+             "laboratory": p.laboratory, "unit": p.unit.label if p.unit_id else "",
+             "rnsr": p.rnsr, "lead_name": p.lead_name, "lead_email": p.lead_email,
+             "role": p.role}
+            for p in application.partners.select_related("organisation", "unit")
         ],
         "documents": [
             {"requirement": d.requirement_id, "file": d.file.name, "name": d.original_name,
