@@ -63,10 +63,11 @@ class AgendaForm(forms.Form):
     motion = forms.ChoiceField(label=_("Motion"), choices=MOTION_CHOICES,
                                help_text=_("The outcome the committee votes on."))
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args, session, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
-        candidates = selectors.agenda_candidates(session).select_related("stage")
+        # Without the files `user` has a conflict of interest with: the choices name them.
+        candidates = selectors.agenda_candidates(session, user).select_related("stage")
         field = self.fields["applications"]
         field.queryset = candidates
         field.label_from_instance = lambda a: " – ".join(

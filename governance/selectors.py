@@ -1,6 +1,8 @@
 """Reads of committee sessions for the pages: the sessions a user may see and one session with its
-agenda, attendance, recusals and the user's own votes, in a fixed number of queries."""
-from django.db.models import Count, Prefetch
+agenda, attendance, recusals and the user's own votes, in a fixed number of queries. An item
+whose file the reader has a conflict of interest with is withheld: its page and its minutes say so
+and name no file."""
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from calls.applications.models import Application, ApplicationStatus
@@ -44,13 +46,23 @@ def session_header(pk):
             .filter(pk=pk).first())
 
 
+def withheld_from(user):
+    """An annotation of agenda items (or any row with an `application` key): true when `user`
+    has a conflict of interest with the item's file. The SQL twin of the conflict rule, so that
+    a whole agenda is sorted out in the query that reads it."""
+    return Exists(Application.objects.filter(conflicted_with(user),
+                                             pk=OuterRef("application_id")))
+
+
 def session_page(session, user, *, with_member_votes):
     """The agenda of `session` ready for its page.
 
-    Each item gets `recused_ids`, `recusal_list`, `decision`, `motion_label`, `my_vote` (the
-    user's own choice or None) and its label, `user_recused`, `user_can_vote`, `voting_ended`,
-    and, only when `with_member_votes` (pilots), `closed_votes`: the per-member votes of a closed ballot. The votes of an open ballot
-    are never loaded except the user's own one, so no template can leak them."""
+    Each item gets `withheld` (the user has a conflict of interest with its file: the page shows
+    only that), `recused_ids`, `recusal_list`, `decision`, `motion_label`, `my_vote` (the user's
+    own choice or None) and its label, `user_recused`, `user_can_vote`, `voting_ended`, and, only
+    when `with_member_votes` (pilots), `closed_votes`: the per-member votes of a closed ballot.
+    The votes of an open ballot are never loaded except the user's own one, so no template can
+    leak them."""
     attendances = list(Attendance.objects.filter(session=session).select_related("member")
                        .order_by("member__last_name", "member__first_name", "member_id"))
     prefetches = [
@@ -65,16 +77,13 @@ def session_page(session, user, *, with_member_votes):
             .select_related("voter").order_by("voter__last_name", "voter_id")))
     items = list(AgendaItem.objects.filter(session=session)
                  .select_related("application__stage__call")
+                 .annotate(withheld=withheld_from(user))
                  .prefetch_related(*prefetches).order_by("position", "id"))
     my_votes = dict(Vote.objects.filter(item__session=session, voter=user)
                     .values_list("item_id", "choice")) if user.is_authenticated else {}
 
     present_ids = {a.member_id for a in attendances if a.present}
     now = timezone.now()
-    # A pilot with a conflict on a file does not see how the members voted on it.
-    conflicted = set(Application.objects.filter(pk__in=[i.application_id for i in items])
-                     .filter(conflicted_with(user)).values_list("pk", flat=True)) \
-        if with_member_votes and items else set()
     for item in items:
         recusals = list(item.recusals.all())
         item.recused_ids = {r.member_id for r in recusals}
@@ -88,22 +97,24 @@ def session_page(session, user, *, with_member_votes):
         item.user_recused = user.pk in item.recused_ids
         item.voting_ended = workflow.voting_time_over(item, now)
         # The rule governance.vote (eligible_voter_ids and the table), on rows already loaded.
-        item.user_can_vote = (workflow.allows("vote", item, now=now)
+        item.user_can_vote = (workflow.allows("vote", item, now=now) and not item.withheld
                               and user.pk in present_ids and not item.user_recused)
-        item.user_conflicted = item.application_id in conflicted
-        if not with_member_votes or item.user_conflicted:
+        # Nor does a pilot with a conflict on the file see how the members voted on it.
+        if not with_member_votes or item.withheld:
             item.closed_votes = []
     return {"attendances": attendances, "items": items, "present_ids": present_ids,
             "member_ids": {a.member_id for a in attendances}}
 
 
-def agenda_candidates(session):
-    """The stage's submitted applications not yet on this session's agenda."""
+def agenda_candidates(session, user=None):
+    """The stage's submitted applications not yet on this session's agenda, without those
+    `user` has a conflict of interest with (the picker names them)."""
     if session.stage_id is None:
         return Application.objects.none()
-    return (Application.objects.filter(stage_id=session.stage_id,
-                                       status=ApplicationStatus.SUBMITTED)
-            .exclude(agenda_items__session=session).order_by("reference"))
+    candidates = (Application.objects.filter(stage_id=session.stage_id,
+                                             status=ApplicationStatus.SUBMITTED)
+                  .exclude(agenda_items__session=session).order_by("reference"))
+    return candidates.exclude(conflicted_with(user)) if user is not None else candidates
 
 
 def applications_by_reference(references):

@@ -47,7 +47,8 @@ def _item_for(session_pk, item_pk):
 
 
 def _unconflicted_item(request, session_pk, item_pk):
-    """A pilot with a conflict of interest on the file does not run its ballot."""
+    """A pilot (or a Comité Directeur member) with a conflict of interest on the file does not
+    run its ballot nor record its decision: the page withholds the item from them."""
     item = _item_for(session_pk, item_pk)
     if is_conflicted(item.application, request.user):
         raise Http404
@@ -94,11 +95,12 @@ def session_create(request):
 def _offer_actions(user, items):
     """What the page offers on each item: the rules of governance.rules, role and ballot's table
     together. The rules themselves, not user.has_perm, which grants a superuser everything
-    whatever the state of the ballot."""
+    whatever the state of the ballot. Nothing on an item withheld for a conflict of interest."""
     for item in items:
-        item.can_open = rule_allows("governance.open_ballot", user, item)
-        item.can_close = rule_allows("governance.close_ballot", user, item)
-        item.can_record_decision = rule_allows("governance.record_decision", user, item)
+        item.can_open = not item.withheld and rule_allows("governance.open_ballot", user, item)
+        item.can_close = not item.withheld and rule_allows("governance.close_ballot", user, item)
+        item.can_record_decision = not item.withheld and rule_allows(
+            "governance.record_decision", user, item)
 
 
 def _render_session(request, session, *, attendance_form=None, agenda_form=None, status=200):
@@ -110,7 +112,7 @@ def _render_session(request, session, *, attendance_form=None, agenda_form=None,
     if manage:
         context["attendance_form"] = attendance_form or AttendanceForm(
             attendances=page["attendances"])
-        context["agenda_form"] = agenda_form or AgendaForm(session=session)
+        context["agenda_form"] = agenda_form or AgendaForm(session=session, user=request.user)
     return render(request, "governance/session_detail.html", context, status=status)
 
 
@@ -136,7 +138,7 @@ def attendance(request, pk):
 @require_POST
 def agenda_add(request, pk):
     session = _managed_session(pk)
-    form = AgendaForm(request.POST, session=session)
+    form = AgendaForm(request.POST, session=session, user=request.user)
     if form.is_valid():
         try:
             added = voting.add_to_agenda(session, form.cleaned_data["chosen"],
@@ -197,7 +199,7 @@ def record_decision(request, pk, item_pk):
     # who may decide what).
     if not (request.user.has_perm(MANAGE) or request.user.has_perm("calls.validate_funding")):
         raise PermissionDenied
-    item = _item_for(pk, item_pk)
+    item = _unconflicted_item(request, pk, item_pk)
     try:
         decision = voting.decide_from_ballot(item, by=request.user)
     except (ValidationError, PermissionDenied) as error:

@@ -96,3 +96,12 @@ def hidden_javascript_pdf_bytes():
     out.write(b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
               % len(table) + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
     return out.getvalue()
+
+
+def pdf_text(data):
+    """The text of every page of a PDF (bytes), its French no-break spaces read as plain spaces
+    and its table cells' line breaks undone, to look for phrases."""
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())

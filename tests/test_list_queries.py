@@ -64,7 +64,7 @@ QUERIES = {
     "exports:index": 8,
     # The pilot's page no longer asks user.has_perm("calls.validate_funding") (two permission
     # queries): the ballot actions are asked of governance.rules, item by item, without a query.
-    "governance:session (pilot)": 15,
+    "governance:session (pilot)": 14,
     "governance:session (member)": 14,
     # Session, user, the reader's committees, then the rows read by one server-side cursor while
     # the file streams; the reviews first read the stage's criteria (one column each).

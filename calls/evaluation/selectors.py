@@ -49,16 +49,20 @@ def hidden_count(stage, user, statuses):
 # --- Reviewer side ---
 
 def assignments_of(user, moment=None):
-    """The user's assignments, newest first, with the review state and the late flag."""
+    """The user's assignments, newest first, with the review state, the late flag and
+    `withheld`: the user has a conflict of interest with the file now (detected after the
+    assignment: a partner team or the user's unit changed), so its review no longer opens."""
     moment = moment or timezone.now()
     return (
         Assignment.objects.filter(reviewer=user)
         .select_related("application__stage__call", "review")
         .annotate(
             review_state=Coalesce("review__status", Value("")),
+            withheld=Exists(Application.objects.filter(conflicted_with(user),
+                                                       pk=OuterRef("application_id"))),
             is_late=Case(
                 When(Q(application__stage__review_due_at__lt=moment)
-                     & ~Q(review_state=SUBMITTED), then=Value(True)),
+                     & ~Q(review_state=SUBMITTED) & Q(withheld=False), then=Value(True)),
                 default=Value(False), output_field=BooleanField()),
             declaration_signed=Exists(Declaration.objects.filter(
                 call=OuterRef("application__stage__call"), reviewer=user)),

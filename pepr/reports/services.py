@@ -49,12 +49,21 @@ def target_of(report):
     return source_of(report.kind).load(report.target_id)
 
 
+# The reports that name applications, with the applications each names: a reader gets a
+# version without those they have a conflict of interest with (the call report leaves them out of
+# its ranking; the minutes keep their items' places, marked withheld).
+NAMED_APPLICATIONS = {
+    ReportKind.CALL: lambda call: Application.objects.filter(stage__call=call),
+    ReportKind.MINUTES: lambda session: Application.objects.filter(agenda_items__session=session),
+}
+
+
 def audience_of(user, kind, target):
-    """(audience, excluded ids) of the version of a call report `user` may read: without the
-    applications they have a conflict of interest with."""
-    if kind != ReportKind.CALL:
+    """(audience, excluded ids) of the version of a call report or minutes `user` may read:
+    without the applications they have a conflict of interest with."""
+    if kind not in NAMED_APPLICATIONS:
         return "", []
-    excluded = sorted(Application.objects.filter(stage__call=target)
+    excluded = sorted(NAMED_APPLICATIONS[kind](target)
                       .filter(conflicted_with(user)).values_list("pk", flat=True))
     if not excluded:
         return "", []
@@ -131,10 +140,11 @@ def request_report(kind, target, *, language, by):
 def render(kind, target, *, language, excluded_ids=()):
     """The PDF bytes of a report, in `language`, with the uploaded PDFs of a dossier (or the
     scientific report of a project report) appended;
-    `excluded_ids` are applications a call report leaves out (its reader's conflicts)."""
+    `excluded_ids` are applications a call report or minutes withhold (its reader's
+    conflicts)."""
     source = source_of(kind)
     with translation.override(language):
-        context = (source.context(target, excluded_ids) if kind == ReportKind.CALL
+        context = (source.context(target, excluded_ids) if kind in NAMED_APPLICATIONS
                    else source.context(target))
         context["generated_at"] = timezone.now()
         pdf = render_pdf(source.template, context, language=language)

@@ -297,7 +297,10 @@ def minutes_summary(session):
     }
 
 
-def minutes_context(session):
+def minutes_context(session, excluded_ids=()):
+    """`excluded_ids` are the files the reader has a conflict of interest with: their items keep
+    their place as withheld, and no table names them."""
+    excluded = set(excluded_ids)
     attendances = list(Attendance.objects.filter(session=session)
                        .select_related("member__organisation")
                        .order_by("member__last_name", "member__first_name", "pk"))
@@ -308,11 +311,17 @@ def minutes_context(session):
         .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.select_related("member")
                                    .order_by("member__last_name", "pk")))
         .order_by("position", "pk"))
-    for item in items:
+    numbers = {}
+    for number, item in enumerate(items, start=1):
         item.motion_label = _status_label(item.motion)
+        item.number, item.withheld = number, item.application_id in excluded
+        numbers[item.pk] = number
     decisions = list(Decision.objects.filter(agenda_item__session=session)
                      .select_related("application", "decided_by", "agenda_item")
                      .order_by("agenda_item__position", "decided_at", "pk"))
+    for decision in decisions:
+        decision.item_number = numbers.get(decision.agenda_item_id)
+        decision.withheld = decision.application_id in excluded
     return {
         "session": session, "committee": session.committee,
         "present": [a for a in attendances if a.present],

@@ -140,7 +140,7 @@ def test_a_letter_of_intent_is_assigned_reviewed_voted_selected_and_announced(
     expert = UserFactory(email="expert@example.org", first_name="Erwin", last_name="Neher",
                          language="en")
     grant_role(expert, Role.REVIEWER)
-    # A reviewer of the applicant's own organisation: conflicted.
+    # A reviewer of the applicant's own research unit: conflicted.
     colleague = UserFactory(email="colleague@example.org", first_name="Maurice",
                             last_name="Wilkins", **same_unit(applicant),
                             language="en")
@@ -172,10 +172,10 @@ def test_a_letter_of_intent_is_assigned_reviewed_voted_selected_and_announced(
     _assign(pilot_page, reference, pool_label(expert))
     expect(_status(pilot_page)).to_contain_text(f"{expert} is assigned to {reference}.")
 
-    _assign(pilot_page, reference, pool_label(colleague))
-    expect(_status(pilot_page)).to_contain_text(
-        f"{colleague} cannot be assigned: belongs to the same organisation as a consortium "
-        "member.")
+    # The colleague of the applicant's unit has a conflict of interest: not offered.
+    picker = pilot_page.get_by_label(f"Reviewer for {reference}")
+    expect(picker.locator("option", has_text=pool_label(expert))).to_have_count(1)
+    expect(picker.locator("option", has_text=str(colleague))).to_have_count(0)
     row = pilot_page.get_by_role("table", name="Submitted applications and their reviewers") \
         .get_by_role("row").filter(has_text=reference)
     expect(row.get_by_role("listitem")).to_have_text([
@@ -183,7 +183,7 @@ def test_a_letter_of_intent_is_assigned_reviewed_voted_selected_and_announced(
         re.compile(rf"{expert} – External expert –\s+Not started"),
     ])
     expect(row.get_by_role("cell")).to_have_text(
-        [re.compile("Claude Bernard"), "2 / 2", "1", re.compile("Assign")])
+        [re.compile("Claude Bernard"), "2 / 2", "0", re.compile("Assign")])
     expect(row.get_by_role("list")).not_to_contain_text(str(colleague))
 
     # --- 2. The external expert signs the declaration and submits a review. ---

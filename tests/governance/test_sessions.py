@@ -629,5 +629,8 @@ def test_a_pilot_with_a_conflict_does_not_run_the_ballot_nor_see_its_votes(
         return html.split(f'id="votes-{item.pk}"')[1].split("</table>")[0]
 
     assert "Against" in votes_table(_page(client, en_pilot, session))
-    hidden = votes_table(_page(client, conflicted, session))
-    assert "Against" not in hidden and "Nobody voted." in hidden
+    # The item is withheld from them (tests/governance/test_withheld_items.py): no votes table.
+    hidden = _page(client, conflicted, session)
+    assert f'id="votes-{item.pk}"' not in hidden and "Item withheld: conflict of interest" in hidden
+    assert client.post(reverse("governance:record_decision", args=[session.pk, item.pk])
+                       ).status_code == 404
