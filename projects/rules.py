@@ -63,15 +63,18 @@ reads_every_project = is_committee_member | is_programme_staff
 
 # The pilots and the Comité Directeur hand a funded application over to project follow-up.
 rules.add_perm("projects.create_from_application", is_pilot | is_board_member | rules.is_superuser)
+# The programme reads every project but those it has a conflict of interest with (its own
+# unit's): as for applications, nobody is exempt.
+reads_it = reads_every_project & ~has_project_conflict
 rules.add_perm("projects.list_projects", reads_every_project)
-rules.add_perm("projects.view_project", can_edit_project | reads_every_project)
-rules.add_perm("projects.invite_editor", is_project_coordinator | is_pilot)
-rules.add_perm("projects.schedule_report", is_pilot)
+rules.add_perm("projects.view_project", can_edit_project | reads_it)
+rules.add_perm("projects.invite_editor", is_project_coordinator | (is_pilot & ~has_project_conflict))
+rules.add_perm("projects.schedule_report", is_pilot & ~has_project_conflict)
 rules.add_perm("projects.edit_deliverable", can_edit_project)
 rules.add_perm("projects.accept_deliverable", is_pilot & ~has_project_conflict)
 # Reports: the object is a ProjectReport.
 rules.add_perm("projects.view_report_content",
-               can_edit_project | (reads_every_project & is_published_report))
+               can_edit_project | (reads_it & is_published_report))
 rules.add_perm("projects.edit_report", can_edit_project & report_allows("save"))
 rules.add_perm("projects.submit_report", can_edit_project & report_allows("submit"))
 rules.add_perm("projects.review_report",

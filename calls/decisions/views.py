@@ -27,6 +27,9 @@ decider_required = requires_any("calls.manage_evaluation", "calls.validate_fundi
 @decider_required
 def decide(request, pk):
     application = unconflicted_or_404(selectors.decision_page_application(pk), request.user)
+    # The Comité Directeur opens only the files that reach a funding decision (the rules).
+    if not request.user.has_perm("calls.view_application", application):
+        raise Http404
     applicable, allowed = outcomes_for(application, request.user)
     form = DecisionForm(request.POST or None, applicable=applicable, allowed=allowed)
     status = 200

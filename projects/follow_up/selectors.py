@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pepr.core.models import AuditEvent
 from projects.follow_up import budget
+from projects.follow_up.conflicts import conflicted_with
 from projects.follow_up.models import (Deliverable, DeliverableStatus, Project,
                                        ProjectEditor, ProjectOrigin, ProjectPartner)
 from projects.reports import workflow
@@ -20,10 +21,12 @@ def _with_follow_up_counts(queryset):
         filter=Q(reports__status__in=workflow.OWED_REPORT_STATUSES, reports__due_at__lt=now)))
 
 
-def projects_for_list():
-    """Every imported project (empty priority slots are not projects yet), with their late
-    counts; the ordering reads origin, then axis and position, then acronym."""
+def projects_for_list(reader):
+    """Every imported project (empty priority slots are not projects yet) but those `reader`
+    has a conflict of interest with, with their late counts; the ordering reads origin, then
+    axis and position, then acronym."""
     queryset = (Project.objects.exclude(origin=ProjectOrigin.PRIORITY, acronym="")
+                .exclude(conflicted_with(reader))
                 .select_related("axis", "coordinator", "application"))
     return _with_follow_up_counts(queryset).order_by("origin", "axis__number", "position",
                                                      "acronym", "pk")

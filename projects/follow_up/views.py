@@ -36,7 +36,7 @@ def visible_project_or_404(pk, user, loader=None):
 def project_list(request):
     if not rules.has_perm("projects.list_projects", request.user):
         raise PermissionDenied
-    filters = ProjectFilter(request.GET, queryset=selectors.projects_for_list())
+    filters = ProjectFilter(request.GET, queryset=selectors.projects_for_list(request.user))
     # A bad value is shown on its field, with no rows, rather than silently ignored.
     rows = filters.qs if filters.is_valid() else filters.queryset.none()
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.setup.models import Call, CallKind, Stage
 from pepr.core.paris import PARIS
 from projects.follow_up.budget import COMMITTED
+from projects.follow_up.conflicts import conflicted_with
 from projects.models import (
     GovernanceAction,
     Project,
@@ -26,7 +27,7 @@ AXIS_ORIGINS = (ProjectOrigin.PRIORITY, ProjectOrigin.AMI, ProjectOrigin.AAP)
 IMPORTED = ~Q(origin=ProjectOrigin.PRIORITY, acronym="")
 
 
-def project_scope(programme, *, axis=None, origin=None, path=""):
+def project_scope(programme, *, axis=None, origin=None, path="", reader=None):
     """The projects of `programme` (and of `axis`, of `origin` if given), as a filter on rows
     that reach a project by `path` ("" for projects, "report__project__" for budget lines…).
     A project without an axis (the governance, a call's project across axes) belongs to the
@@ -41,6 +42,9 @@ def project_scope(programme, *, axis=None, origin=None, path=""):
         scope &= q(axis=axis)
     if origin:
         scope &= q(origin=origin)
+    if reader is not None:
+        # A reader's own projects of a conflict of interest are neither listed nor counted.
+        scope &= ~q(pk__in=Project.objects.filter(conflicted_with(reader)).values("pk"))
     return scope
 
 
@@ -122,9 +126,10 @@ def _start_year():
                               then=ExtractYear("created_at", tzinfo=PARIS))))
 
 
-def project_figures(programme, *, axis=None, origin=None):
+def project_figures(programme, *, axis=None, origin=None, reader=None):
     """{(origin, axis id, year): Figures} of the projects' budgets: one GROUP BY."""
-    rows = (Project.objects.filter(project_scope(programme, axis=axis, origin=origin))
+    rows = (Project.objects.filter(project_scope(programme, axis=axis, origin=origin,
+                                                 reader=reader))
             .values_list("origin", "axis", _start_year())
             .annotate(projects=Count("pk", filter=IMPORTED),
                       allocated=Coalesce(Sum("budget_eur"), 0),
@@ -134,17 +139,18 @@ def project_figures(programme, *, axis=None, origin=None):
             for o, a, year, n, allocated, committed in rows}
 
 
-def spent_figures(programme, *, axis=None, origin=None):
+def spent_figures(programme, *, axis=None, origin=None, reader=None):
     """[(origin, axis id, year, spent €)]: the budget lines of the accepted reports by the
     line's year, and the governance actions by the year they were held; one query (two GROUP
     BYs in a UNION ALL)."""
     lines = (ReportBudgetLine.objects
-             .filter(project_scope(programme, axis=axis, origin=origin, path="report__project__"),
+             .filter(project_scope(programme, axis=axis, origin=origin, reader=reader,
+                                   path="report__project__"),
                      report__status=ProjectReportStatus.ACCEPTED)
              .values_list("report__project__origin", "report__project__axis", "year")
              .annotate(spent=Sum("spent_eur")).order_by())
     actions = (GovernanceAction.objects
-               .filter(project_scope(programme, axis=axis, origin=origin,
+               .filter(project_scope(programme, axis=axis, origin=origin, reader=reader,
                                      path="work_package__project__"),
                        work_package__project__origin=ProjectOrigin.GOVERNANCE)
                .values_list("work_package__project__origin", "work_package__project__axis",
@@ -153,10 +159,11 @@ def spent_figures(programme, *, axis=None, origin=None):
     return list(lines.union(actions, all=True))
 
 
-def rollup(programme, *, axis=None, origin=None):
+def rollup(programme, *, axis=None, origin=None, reader=None):
     """{(origin, axis id, year): Figures}, allocated, committed and spent: two queries."""
-    cells = project_figures(programme, axis=axis, origin=origin)
-    for key_origin, key_axis, year, spent in spent_figures(programme, axis=axis, origin=origin):
+    cells = project_figures(programme, axis=axis, origin=origin, reader=reader)
+    for key_origin, key_axis, year, spent in spent_figures(programme, axis=axis, origin=origin,
+                                                           reader=reader):
         cells.setdefault((key_origin, key_axis, year), Figures()).spent += spent
     return cells
 

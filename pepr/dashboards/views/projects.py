@@ -27,10 +27,10 @@ def allocated_and_spent(rows, *, chart_id, title, label_header):
                             value_header=_("Euros"), value_format=euros)
 
 
-def _budget(current, axis, origin):
+def _budget(current, axis, origin, reader):
     """The roll-up under the filters: per origin, per axis (the origins with an axis), and the
     number of projects it counted."""
-    cells = budget_reads.rollup(current, axis=axis, origin=origin)
+    cells = budget_reads.rollup(current, axis=axis, origin=origin, reader=reader)
     origins = [origin] if origin else list(budget_reads.ORIGINS)
     axis_origins = [o for o in budget_reads.AXIS_ORIGINS if o in origins]
     by_origin = budget_reads.by_origin(cells, origins)
@@ -83,7 +83,9 @@ def projects(request):
         return no_programme(request, "dashboards/projects.html")
     form = ProjectDashboardForm(request.GET, programme=current)
     form.is_valid()
-    scope = {"axis": form.value("axis"), "origin": form.value("origin") or None}
+    # The reader's projects of a conflict of interest are left out of every list and count.
+    scope = {"axis": form.value("axis"), "origin": form.value("origin") or None,
+             "reader": request.user}
     now = timezone.now()
     today = timezone.localdate(now, timezone=PARIS)
     budget = _budget(current, **scope)
@@ -94,7 +96,8 @@ def projects(request):
                         project_reads.projects_of(current, today, **scope),
                         budget["budget_total"].projects)
     context = {
-        "programme": current, "form": form, **scope, "now": now, "today": today,
+        "programme": current, "form": form, "axis": scope["axis"], "origin": scope["origin"],
+        "now": now, "today": today,
         **_reports(request, current, now, scope), **budget,
         "deliverables": deliverables, "projects": project_page,
     }
