@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz and /readyz answer here, before any session, user or cache is looked at.
+    "pepr.core.middleware.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,7 +94,6 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run`'s embedded database, used by several people at once (WAL, a busy timeout and
     # immediate transactions: see pepr/core/sqlite.py).
@@ -107,10 +108,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is the broker and the cache in production; without it everything stays in-process.
 REDIS_URL = env("REDIS_URL", default="")
+
+# Surviving a database restart or a Redis outage (docs/operators.md, "Database restarts and Redis
+# outages"). Persistent connections save a connection per request, and the health check replaces
+# one that a database restart closed before a request uses it. Not for `make run`'s SQLite: the
+# development server starts a thread per request, which would leave each connection open.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DATABASE_CONN_MAX_AGE", default=0 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Sessions in the database alone, not `cached_db`: while Redis is down the cache falls back to each
+# process's memory, where a session signed out in one process would live on in another.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that falls back to local memory and warns while Redis is unreachable.
+            "BACKEND": "pepr.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="pepr"),
         }
@@ -131,6 +144,8 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "close-due-ballots": {"task": "governance.close_due_ballots", "schedule": 60.0},
     "send-due-reminders": {"task": "pepr.send_due_reminders", "schedule": 300.0},
+    # The outbox's sweep: e-mails never handed to the broker, failed ones due again (pepr.core.outbox).
+    "sweep-outbox": {"task": "pepr.sweep_outbox", "schedule": 60.0},
 }
 # How long before a deadline each reminder goes out, e.g. "7d,2d,6h" (days d, hours h).
 REMINDER_OFFSETS = {
@@ -248,6 +263,35 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PEPR BBTI <noreply@pepr-bbti.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# E-mail delivery under faults (docs/operators.md, "E-mail delivery under faults"). Every wait on
+# the SMTP server ends after EMAIL_TIMEOUT seconds; a delivery task is stopped after its time
+# limits (soft: the failure is recorded; hard: the process is killed); an e-mail claimed longer ago
+# than EMAIL_LEASE_SECONDS belongs to a worker that died and is tried again. A failed e-mail is
+# tried again after each delay of EMAIL_RETRY_MINUTES (the last one repeats) for
+# EMAIL_RETRY_FOR_HOURS, then given up ("dead") until staff resend it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_TASK_SOFT_TIME_LIMIT = env.int("EMAIL_TASK_SOFT_TIME_LIMIT", default=4 * EMAIL_TIMEOUT)
+EMAIL_TASK_TIME_LIMIT = EMAIL_TASK_SOFT_TIME_LIMIT + 30
+EMAIL_LEASE_SECONDS = EMAIL_TASK_TIME_LIMIT + 30
+EMAIL_RETRY_MINUTES = [int(m) for m in env.list("EMAIL_RETRY_MINUTES", default=[1, 2, 5, 10, 30])]
+EMAIL_RETRY_FOR_HOURS = env.int("EMAIL_RETRY_FOR_HOURS", default=72)
+
+# Background reports under faults (docs/operators.md, "Worker crashes"). A report build is stopped
+# after its time limits (soft: the failure is recorded; hard: the process is killed); a worker holds
+# a build for REPORT_LEASE_SECONDS, after which a build still "building" belongs to a worker that
+# died and the sweep (every minute) restarts it, at most REPORT_MAX_ATTEMPTS times.
+REPORT_TASK_SOFT_TIME_LIMIT = env.int("REPORT_TASK_SOFT_TIME_LIMIT", default=8 * 60)
+REPORT_TASK_TIME_LIMIT = REPORT_TASK_SOFT_TIME_LIMIT + 60
+REPORT_LEASE_SECONDS = env.int("REPORT_LEASE_SECONDS", default=REPORT_TASK_TIME_LIMIT + 60)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["sweep-reports"] = {"task": "pepr.sweep_reports", "schedule": 60.0}
+# A task taken by a worker that dies (kill -9, a lost machine) is acknowledged late, so Redis hands
+# it to another worker once this timeout has passed (Redis's default: one hour). Just above the
+# longest hard time limit, so that a task still running is never handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(EMAIL_TASK_TIME_LIMIT, REPORT_TASK_TIME_LIMIT) + 60,
+}
 
 # Contacts shown on the privacy page (GDPR): the data controller and its data-protection officer.
 PRIVACY_CONTROLLER = env("PRIVACY_CONTROLLER", default="Inserm, 101 rue de Tolbiac, 75013 Paris")

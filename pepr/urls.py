@@ -32,5 +32,7 @@ urlpatterns = [
     path("evaluation/letters/<int:pk>/",
          RedirectView.as_view(pattern_name="decisions:letter", permanent=True)),
 ]
+# An unreachable database answers a translated 503, whichever middleware or view met it.
+handler500 = "pepr.core.errors.server_error"
 # MEDIA is never served as static files: uploaded documents are private and only leave through
 # views that check permissions on each object.

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from calls.applications import checklist
+from calls.applications import checklist, receipts
 from calls.applications.documents import inspect_pdf
 from calls.applications.models import (
     Application,
@@ -23,7 +23,7 @@ from calls.applications.models import (
 )
 from calls.applications.workflow import allows, perform
 from calls.setup.models import Stage, StageKind
-from pepr.core import audit, enqueue
+from pepr.core import audit
 
 S = ApplicationStatus
 DRAFT_FIELDS = ["title", "acronym", "axis", "summary_fr", "summary_en", "keywords",
@@ -188,12 +188,12 @@ def submit(application, *, by):
     application.version += 1
     application.submitted_at = now
     application.save(update_fields=["version", "submitted_at", "updated_at"])
-    SubmittedVersion.objects.create(application=application, number=application.version,
-                                    submitted_at=now, submitted_by=by,
-                                    content=_snapshot(application))
+    version = SubmittedVersion.objects.create(application=application,
+                                              number=application.version, submitted_at=now,
+                                              submitted_by=by, content=_snapshot(application))
     perform(application, "submit", by=by, version=application.version)
-    app_id, version = application.pk, application.version
-    enqueue.after_commit("calls.send_submission_receipt", app_id, version)
+    # In this transaction: the receipt exists if and only if the submission does, broker or not.
+    receipts.queue_submission_receipt(version)
     return application, True
 
 
@@ -252,7 +252,7 @@ def invite(application, *, email, access, by):
         application=application, email=email, defaults={"access": access, "invited_by": by},
     )
     if created:
-        enqueue.after_commit("calls.send_invitation", invitation.pk)
+        receipts.queue_invitation(invitation)
     return invitation
 
 

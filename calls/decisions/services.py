@@ -19,8 +19,8 @@ from calls.decisions import workflow as letter_workflow
 from calls.decisions.models import Decision, DecisionLetter, LetterStatus
 from calls.evaluation.conflicts import conflicted_with, is_conflicted
 from calls.evaluation.selectors import comments_for_applicant
-from pepr.core import audit, enqueue
-from pepr.core.outbox import queue_email
+from pepr.core import audit
+from pepr.core.outbox import queue_email, queue_emails
 from pepr.core.rules import is_board_member, is_pilot
 
 
@@ -97,16 +97,20 @@ def edit_letter(letter, *, subject, body, by):
     return letter
 
 
+def _letter_email(letter):
+    return {"key": f"decision-letter:{letter.pk}", "recipient": letter.recipient,
+            "subject": letter.subject, "body": letter.body}
+
+
 def send_letter(letter_id):
     """Queue one letter in the outbox (once, by its key), mark it sent and announce its outcome
-    to the applicant side; a letter already sent is left alone, so a redelivery sends nothing."""
+    to the applicant side, in one transaction; a letter already sent is left alone."""
     with transaction.atomic():
         letter = (DecisionLetter.objects.select_for_update().select_related("decision")
                   .get(pk=letter_id))
         if not letter_workflow.allows("send", letter):
             return letter
-        queue_email(key=f"decision-letter:{letter.pk}", recipient=letter.recipient,
-                    subject=letter.subject, body=letter.body)
+        queue_email(**_letter_email(letter))
         letter.save(update_fields=letter_workflow.perform(letter, "send"))
         application = Application.objects.select_for_update().get(
             pk=letter.decision.application_id)
@@ -114,18 +118,29 @@ def send_letter(letter_id):
     return letter
 
 
+@transaction.atomic
 def request_sending(stage, *, by):
-    """Send every draft letter of the stage, in the background."""
+    """Send every draft letter of the stage: in this transaction each one is queued in the
+    outbox, marked sent and its outcome announced, so that none is lost while the broker is
+    down; the e-mails leave in the background. In bulk: a stage may have thousands."""
     # A pilot does not send the letter of a file they have a conflict of interest with.
-    ids = list(DecisionLetter.objects.filter(decision__application__stage=stage,
-                                             status=LetterStatus.DRAFT)
-               .exclude(decision__application__in=Application.objects.filter(
-                   conflicted_with(by)))
-               .values_list("pk", flat=True))
-    if ids:
-        audit.record(by, "letters.sent", stage, gettext_noop("sent %(count)d decision letters"),
-                     {"count": len(ids)}, letters=ids)
-        enqueue.after_commit("calls.send_decision_letters", ids)
-    return len(ids)
-
-
+    letters = list(DecisionLetter.objects.select_for_update(of=("self",))
+                   .select_related("decision")
+                   .filter(decision__application__stage=stage, status=LetterStatus.DRAFT)
+                   .exclude(decision__application__in=Application.objects.filter(
+                       conflicted_with(by)))
+                   .order_by("pk"))
+    if not letters:
+        return 0
+    queue_emails([_letter_email(letter) for letter in letters])
+    for letter in letters:
+        letter_workflow.perform(letter, "send")
+    DecisionLetter.objects.bulk_update(letters, ["status", "sent_at"], batch_size=500)
+    applications = {application.pk: application for application in Application.objects
+                    .select_for_update().filter(pk__in=[letter.decision.application_id
+                                                        for letter in letters]).order_by("pk")}
+    for letter in letters:
+        announce(applications[letter.decision.application_id], letter.decision.outcome)
+    audit.record(by, "letters.sent", stage, gettext_noop("sent %(count)d decision letters"),
+                 {"count": len(letters)}, letters=[letter.pk for letter in letters])
+    return len(letters)

@@ -1,12 +1,20 @@
 """Administration of users and of the programme's reference data."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 
-from pepr.core import audit
+from pepr.core import audit, outbox
 from pepr.core.admin_units import UnitLinkFilter
-from pepr.core.models import AuditEvent, Axis, Organisation, OutboundEmail, Programme, User
+from pepr.core.models import (
+    AuditEvent,
+    Axis,
+    EmailStatus,
+    Organisation,
+    OutboundEmail,
+    Programme,
+    User,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -88,14 +96,51 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "rnsr", "siret"]
 
 
+class DeliveryProblemFilter(admin.SimpleListFilter):
+    """Failed and given-up e-mails in one list: what staff may have to resend."""
+
+    title = _("delivery problem")
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [("any", _("Failed or given up")), ("failed", _("Failed, to be tried again")),
+                ("dead", _("Given up"))]
+
+    def queryset(self, request, queryset):
+        statuses = {"any": [EmailStatus.FAILED, EmailStatus.DEAD], "failed": [EmailStatus.FAILED],
+                    "dead": [EmailStatus.DEAD]}.get(self.value())
+        return queryset if statuses is None else queryset.filter(status__in=statuses)
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(ReadOnlyAdmin):
-    """The outbox, read-only: administrators see what left, what waits and why a send failed."""
+    """The outbox, read-only but for "resend": administrators see what left, what waits, why a
+    send failed, when it is tried next, and send failed or given-up e-mails again."""
 
-    list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status"]
+    list_display = ["created_at", "recipient", "subject", "status", "attempts", "next_attempt_at",
+                    "sent_at"]
+    list_filter = [DeliveryProblemFilter, "status"]
     search_fields = ["recipient", "subject", "key"]
-    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields] + ["message_id"]
+    actions = ["resend"]
+
+    @admin.display(description=_("Message-ID"))
+    def message_id(self, email):
+        return outbox.message_id(email.key)
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("pepr.change_outboundemail")
+
+    @admin.action(description=_("Send the selected e-mails again"), permissions=["resend"])
+    def resend(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
+        count = outbox.resend(selected, by=request.user)
+        self.message_user(request, ngettext(
+            "%(count)d e-mail queued again.", "%(count)d e-mails queued again.", count)
+            % {"count": count}, messages.SUCCESS)
+        if count < len(selected):
+            self.message_user(request, _("E-mails already sent or being sent were left alone."),
+                              messages.WARNING)
 
 
 @admin.register(AuditEvent)

@@ -210,9 +210,13 @@ class Organisation(models.Model):
 
 
 class EmailStatus(models.TextChoices):
+    """queued → sending (claimed, with a lease) → sent; a failed send waits for the sweep's next
+    try, and after EMAIL_RETRY_FOR_HOURS of failures the e-mail is dead until staff resend it."""
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    DEAD = "dead", _("Given up")
 
 
 def attachment_path(instance, filename):
@@ -234,6 +238,15 @@ class OutboundEmail(models.Model):
     error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The task (by name) that renders the attachment at the first delivery, e.g. a receipt's PDF,
+    # too slow to render in the transaction that queues the e-mail; empty once rendered.
+    attachment_task = models.CharField(_("attachment to render"), max_length=100, blank=True)
+    # When a delivery task was last handed to the broker: the sweep publishes what has none.
+    published_at = models.DateTimeField(_("handed to the broker at"), null=True, blank=True)
+    # A "sending" e-mail whose lease is over belongs to a worker that died while sending it.
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
