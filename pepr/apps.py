@@ -20,3 +20,4 @@ class PeprConfig(AppConfig):
         for module in TASK_MODULES:
             import_module(module)
         from pepr.core import rules as _rules  # noqa: F401  (registers the permissions)
+        from pepr.core import checks as _checks  # noqa: F401  (registers the system checks)

@@ -16,6 +16,8 @@ class ReportKind(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")
+    # A worker took the build and holds its lease (Report.lease_until) while it renders.
+    BUILDING = "building", _("Building")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
 
@@ -45,6 +47,14 @@ class Report(models.Model):
     requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), auto_now=True)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    # A worker that takes the build holds it until `lease_until`; a build still "building" after
+    # that belongs to a worker that died, and the sweep (or the next request) restarts it.
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    # When a build lost on the way or with its worker was last restarted, for the status page;
+    # `attempts` counts the builds started since the request, to give up on one that kills
+    # every worker that takes it.
+    restarted_at = models.DateTimeField(_("restarted at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("report")
@@ -58,7 +68,12 @@ class Report(models.Model):
     # The build's state, for the pages; pepr.reports.services moves it.
     @property
     def is_pending(self):
-        return self.status == ReportStatus.PENDING
+        """Not settled yet: queued, or being built (the status page keeps polling)."""
+        return self.status in (ReportStatus.PENDING, ReportStatus.BUILDING)
+
+    @property
+    def is_building(self):
+        return self.status == ReportStatus.BUILDING
 
     @property
     def is_ready(self):

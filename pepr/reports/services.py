@@ -10,9 +10,11 @@ import io
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -101,9 +103,25 @@ def has_file(report):
     return bool(report.file) and report.file.storage.exists(report.file.name)
 
 
+def lease():
+    return timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+
+
 def is_stale(report, now=None):
-    return (report.status == ReportStatus.PENDING
-            and report.requested_at < (now or timezone.now()) - STALE_AFTER)
+    """Whether a build is lost: queued for too long (a message that never reached a worker), or
+    taken by a worker whose lease expired (a worker that died while building)."""
+    now = now or timezone.now()
+    if report.status == ReportStatus.PENDING:
+        return report.requested_at < now - STALE_AFTER
+    return (report.status == ReportStatus.BUILDING
+            and (report.lease_until is None or report.lease_until < now))
+
+
+# The lost builds, as a query (see is_stale).
+def _stale_q(now):
+    return (Q(status=ReportStatus.PENDING, requested_at__lt=now - STALE_AFTER)
+            | Q(status=ReportStatus.BUILDING, lease_until__lt=now)
+            | Q(status=ReportStatus.BUILDING, lease_until__isnull=True))
 
 
 def request_report(kind, target, *, language, by):
@@ -123,16 +141,21 @@ def request_report(kind, target, *, language, by):
         if not created and unchanged and report.status == ReportStatus.READY \
                 and has_file(report):
             return report
-        if not created and unchanged and report.status == ReportStatus.PENDING \
-                and not is_stale(report):
-            return report  # a double click: the build queued by the first request is enough
+        if not created and unchanged and report.is_pending and not is_stale(report):
+            # A double click, or a build under way: the build queued by the first request is
+            # enough.
+            return report
+        # A lost build (see is_stale) is restarted; the page says so.
+        restarted = not created and unchanged and is_stale(report)
+        report.restarted_at = timezone.now() if restarted else None
         report.status, report.fingerprint, report.error = ReportStatus.PENDING, current, ""
-        report.requested_by = by
+        report.requested_by, report.lease_until, report.attempts = by, None, 0
         report.save(update_fields=["status", "fingerprint", "error", "requested_by",
-                                   "requested_at"])
+                                   "requested_at", "restarted_at", "lease_until", "attempts"])
         report_id = report.pk
         # Robust: a broker that is down must not turn the committed request into an error page;
-        # the report stays pending and the next request after STALE_AFTER queues it again.
+        # the report stays pending and the sweep (or the next request) queues it again after
+        # STALE_AFTER.
         enqueue.after_commit("pepr.build_report", report_id, robust=True)
     return report
 
@@ -185,6 +208,8 @@ def build_report(report_id):
     current = fingerprint(report.kind, target)  # before reading the data the PDF shows
     if report.status == ReportStatus.READY and report.fingerprint == current and has_file(report):
         return report
+    if not _claim(report_id, current):
+        return None  # built meanwhile by another run
     try:
         pdf = render(report.kind, target, language=report.language,
                      excluded_ids=report.excluded_ids)
@@ -207,8 +232,9 @@ def build_report(report_id):
         old_name = locked.file.name
         locked.file.name = new_name
         locked.fingerprint, locked.status, locked.error = current, ReportStatus.READY, ""
-        locked.built_at = timezone.now()
-        locked.save(update_fields=["file", "fingerprint", "status", "error", "built_at"])
+        locked.built_at, locked.lease_until = timezone.now(), None
+        locked.save(update_fields=["file", "fingerprint", "status", "error", "built_at",
+                                   "lease_until"])
         if old_name and old_name != new_name:
             transaction.on_commit(lambda: storage.delete(old_name))
     return locked
@@ -222,6 +248,50 @@ def _fail(report_id, current, message):
         if locked.status == ReportStatus.READY and current and locked.fingerprint == current:
             return locked  # another run succeeded with the same data
         locked.status, locked.error = ReportStatus.FAILED, message[:2000]
-        locked.save(update_fields=["status", "error"])
+        locked.lease_until = None
+        locked.save(update_fields=["status", "error", "lease_until"])
     return locked
+
+
+def _claim(report_id, current):
+    """Take the build (state "building", a lease, committed before rendering), so that a worker
+    that dies while rendering leaves a row the sweep recognises. Not taken when another run built
+    the same data meanwhile; taken again by a redelivered, retried or restarted task (the build
+    is idempotent, and a duplicate run at worst renders twice)."""
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().filter(pk=report_id).first()
+        if locked is None:
+            return False
+        if locked.status == ReportStatus.READY and locked.fingerprint == current \
+                and has_file(locked):
+            return False
+        locked.status, locked.lease_until = ReportStatus.BUILDING, timezone.now() + lease()
+        locked.attempts += 1
+        locked.save(update_fields=["status", "lease_until", "attempts"])
+    return True
+
+
+def restart_lost_builds(now=None):
+    """The sweep: queue again every lost build (see is_stale); give up on one whose builds were
+    interrupted REPORT_MAX_ATTEMPTS times (a report that kills its worker), so that its page
+    offers to try again instead of waiting forever. Returns the ids queued again."""
+    now = now or timezone.now()
+    queued = []
+    for report_id in Report.objects.filter(_stale_q(now)).values_list("pk", flat=True):
+        with transaction.atomic():
+            report = Report.objects.select_for_update(skip_locked=True).filter(
+                _stale_q(now), pk=report_id).first()
+            if report is None:
+                continue  # settled or taken meanwhile
+            if report.attempts >= settings.REPORT_MAX_ATTEMPTS:
+                report.status, report.lease_until = ReportStatus.FAILED, None
+                report.error = f"Interrupted {report.attempts} times (worker lost or killed)."
+                report.save(update_fields=["status", "lease_until", "error"])
+                continue
+            report.status, report.lease_until, report.restarted_at = (
+                ReportStatus.PENDING, None, now)
+            report.save(update_fields=["status", "lease_until", "restarted_at", "requested_at"])
+            enqueue.after_commit("pepr.build_report", report.pk, robust=True)
+        queued.append(report_id)
+    return queued
 

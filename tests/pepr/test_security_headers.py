@@ -321,11 +321,13 @@ def _run(args, env):
                           text=True, timeout=120, check=False)
 
 
-def test_deploy_checklist_passes_with_the_values_of_env_example():
+def test_deploy_checklist_passes_with_the_values_of_env_example(tmp_path):
     example = _env_example()
     assert example["DJANGO_DEBUG"] == "0"
+    # As after collectstatic (else pepr.W001 warns: tests/pepr/test_checks.py).
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                  _production_env())
+                  _production_env(STATIC_ROOT=str(tmp_path)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 

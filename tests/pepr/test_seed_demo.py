@@ -236,3 +236,17 @@ def test_seed_demo_leaves_staff_imported_priority_projects(db):
     assert slot.acronym == "REAL" and not slot.is_demo
     assert not slot.partners.exists() and not slot.reports.exists()
     assert _demo_priority().count() == 11
+
+
+def test_a_numbered_applicant_signs_in_through_the_login_page(db, client):
+    from pepr.demo.builder import DEMO_PASSWORD
+
+    call_command("seed_demo", applications=6, reviewers=2)
+    response = client.post(reverse("account_login"),
+                           {"login": f"applicant00001@{DOMAIN}", "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.url != reverse("account_email_verification_sent")  # not held back
+    assert client.get(reverse("account_login")).wsgi_request.user == _account("applicant00001")
+    # Every demo account, whichever part of the demo created it, has its e-mail verified.
+    assert not User.objects.filter(email__endswith=f"@{DOMAIN}").exclude(
+        emailaddress__verified=True).exists()
