@@ -31,7 +31,7 @@ run: $(VENV)/.installed-run
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_reference_data
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
 	@echo "\nThe portal is at http://$(HOST):$(PORT)/ (stop with Ctrl-C)."
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on PostgreSQL, Redis, a real Celery worker and Debian's Chromium.
 test: $(VENV)/.installed-dev

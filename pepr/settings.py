@@ -26,6 +26,8 @@ else:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How e-mails greet and sign: the programme, not a host name.
+PORTAL_NAME = env("PORTAL_NAME", default="PEPR BBTI")
 
 INSTALLED_APPS = [
     "pepr",
@@ -182,7 +184,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "pepr.core.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PEPR BBTI] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+# `make run` serves plain HTTP: its confirmation links say http://.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL",
+                                    default="http" if DEBUG else "https")
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins from one address, whatever the account, counted by allauth. Never per
     # account alone ("/key"): anyone who knows an e-mail address could lock its owner out.

@@ -4,6 +4,8 @@ sign-ins are throttled per (address, account) rather than per account."""
 import hashlib
 import ipaddress
 import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -42,6 +44,12 @@ def _address(ip):
     return str(address)
 
 
+def portal_site():
+    """What allauth's e-mails call the site: the programme's name and the address the portal is
+    served at (SITE_URL), not the host name of whichever request sent them."""
+    return SimpleNamespace(name=settings.PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.language = (get_language() or "fr")[:2]
@@ -50,8 +58,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
         message = self.render_mail(template_prefix, email, {
-            "request": request, "email": email, "current_site": get_current_site(request),
-            **context,
+            "request": request, "email": email, "current_site": portal_site(), **context,
         })
         # Each account e-mail is a new message (a new link each time): a random key.
         queue_email(key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
