@@ -24,7 +24,11 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = tempfile.mkdtemp(prefix="pepr-media-")
+# One media folder per test run, shared with the worker processes the run starts (they inherit
+# the environment), so that a worker reads the documents the test uploaded.
+if not os.environ.get("PEPR_TEST_MEDIA_ROOT"):
+    os.environ["PEPR_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="pepr-media-")
+MEDIA_ROOT = os.environ["PEPR_TEST_MEDIA_ROOT"]
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STATIC_ROOT = tempfile.mkdtemp(prefix="pepr-static-")
 # A queue of its own per test run, so that two runs on one Redis never take each other's tasks.

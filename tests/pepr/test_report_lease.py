@@ -121,3 +121,65 @@ def test_a_real_worker_rebuilds_a_build_lost_with_its_worker():
     report.refresh_from_db()
     assert report.status == ReportStatus.READY and reports.has_file(report), report.error
     assert report.built_at is not None and report.restarted_at is not None
+
+
+def _poll(condition, timeout):
+    """Like tests.concurrency.wait_for, at a pace that catches a build between its claim and its
+    end (a dossier renders in a fraction of a second)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.002)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_it_builds_a_report_and_the_report_is_rebuilt():
+    """A real worker process is killed with SIGKILL once it has claimed a build (state
+    "building", committed before rendering); another worker rebuilds it after the sweep."""
+    import os
+    import signal
+    import tempfile
+
+    from pepr.celery import app
+    from tests.pepr.test_outbox_faults import _tail, _worker_process, tasks_through
+
+    call_command("load_reference_data", verbosity=0)
+    applicant, pilot = UserFactory(), UserFactory(is_staff=True, is_superuser=True)
+    application = complete(submission.start_application(make_call().stages.get(), by=applicant),
+                           applicant)
+    application = submission.submit(application, by=applicant)[0]
+    with tasks_through(), tempfile.TemporaryFile() as log:
+        app.control.purge()
+        worker = _worker_process(1, log)  # no e-mail leaves: the SMTP port is never used
+        try:
+            for _attempt in range(3):  # a build that ends before the kill is asked again
+                report = reports.request_report("dossier", application, language="en",
+                                                by=pilot)
+                assert _poll(lambda: Report.objects.filter(
+                    pk=report.pk, status__in=[ReportStatus.BUILDING, ReportStatus.READY])
+                    .exists(), timeout=60), _tail(log)
+                if Report.objects.filter(pk=report.pk, status=ReportStatus.BUILDING).exists():
+                    break
+                Report.objects.filter(pk=report.pk).delete()
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+            report.refresh_from_db()
+            assert report.status == ReportStatus.BUILDING, report.status
+            assert not reports.has_file(report) and report.attempts == 1
+            worker = _worker_process(1, log)
+            # The beat's sweep once the dead worker's lease has run out.
+            assert reports.restart_lost_builds(
+                now=report.lease_until + timedelta(seconds=1)) == [report.pk]
+            assert _poll(lambda: Report.objects.filter(
+                pk=report.pk, status=ReportStatus.READY).exists(), timeout=60), (
+                Report.objects.filter(pk=report.pk).values("status", "error", "attempts").first(),
+                _tail(log)[-1500:])
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+    report.refresh_from_db()
+    assert reports.has_file(report) and report.restarted_at is not None
+    assert report.attempts == 2 and report.lease_until is None
