@@ -15,7 +15,7 @@ from calls.evaluation.models import Conflict
 from pepr.core.models import User
 
 
-def _norm(text):
+def norm(text):
     return " ".join((text or "").lower().split())
 
 
@@ -25,7 +25,7 @@ def same_unlisted_unit(person, team_laboratory, team_unit_id, team_organisation_
     if person.unit_id and team_unit_id:
         return False  # both listed: compared by unit, not by name
     return bool(person.organisation_id and person.organisation_id == team_organisation_id
-                and _norm(person.laboratory) and _norm(person.laboratory) == _norm(team_laboratory))
+                and norm(person.laboratory) and norm(person.laboratory) == norm(team_laboratory))
 
 
 def detected_conflict(application, person, *, partners=None, invited_emails=None):
@@ -60,7 +60,7 @@ def is_conflicted(application, person):
     return detected_conflict(application, person) is not None
 
 
-def _normalized(expression):
+def normalized(expression):
     """SQL twin of _norm: lower case, whitespace collapsed and trimmed."""
     return Lower(Trim(Func(expression, Value(r"\s+"), Value(" "), Value("g"),
                            function="regexp_replace")))
@@ -68,7 +68,7 @@ def _normalized(expression):
 
 def _unlisted_unit_condition(user, own):
     """SQL twin of same_unlisted_unit, on the coordinator and the partner teams."""
-    laboratory = _norm(user.laboratory)
+    laboratory = norm(user.laboratory)
     if not (laboratory and user.organisation_id):
         return None
     unlisted = Q() if user.unit_id is None else Q(unit__isnull=True)
@@ -76,8 +76,8 @@ def _unlisted_unit_condition(user, own):
                                       organisation_id=user.organisation_id)
     partners = Partner.objects.filter(unlisted, application=own,
                                       organisation_id=user.organisation_id)
-    return (Q(Exists(coordinator.annotate(lab=_normalized("laboratory")).filter(lab=laboratory)))
-            | Q(Exists(partners.annotate(lab=_normalized("laboratory")).filter(lab=laboratory))))
+    return (Q(Exists(coordinator.annotate(lab=normalized("laboratory")).filter(lab=laboratory)))
+            | Q(Exists(partners.annotate(lab=normalized("laboratory")).filter(lab=laboratory))))
 
 
 def conflicted_with(user):

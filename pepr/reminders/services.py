@@ -40,8 +40,7 @@ from django.utils import timezone, translation
 from calls.applications.models import Application, ApplicationStatus
 from calls.evaluation.models import Assignment, Review, ReviewStatus
 from governance.models import AgendaItem, Attendance, BallotStatus, Recusal, Vote
-from pepr.core import enqueue
-from pepr.core.models import EmailStatus, OutboundEmail, User
+from pepr.core.models import OutboundEmail, User
 from pepr.core.outbox import queue_email
 from pepr.core.paris import PARIS
 from pepr.reminders.models import Reminder, ReminderKind
@@ -49,10 +48,6 @@ from projects.models import Deliverable, DeliverableKind, DeliverableStatus, Pro
 from projects.reports.workflow import OWED_REPORT_STATUSES
 
 BATCH_SIZE = 500
-# An e-mail row still queued this long after it was committed lost its task (the process died
-# between commit and publish): it is handed to the broker again. Long enough not to duplicate the
-# tasks of a busy but healthy queue; a duplicate is harmless anyway (deliver skips a sent row).
-UNPUBLISHED_AFTER = timedelta(hours=1)
 
 _OFFSET = re.compile(r"^(\d{1,4})([dh])$")
 _UNITS = {"d": "days", "h": "hours"}
@@ -367,18 +362,4 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE):
     candidates = due_reminders(now)
     while batch := list(islice(candidates, batch_size)):
         queued += _claim_and_queue(batch)
-    requeue_unpublished_emails()
     return queued
-
-
-def requeue_unpublished_emails(older_than=UNPUBLISHED_AFTER, limit=BATCH_SIZE):
-    """Hand again to the broker the queued e-mails (reminders, receipts, invitations, letters…)
-    whose task was lost between commit and publish; delivering is idempotent, so an extra task
-    for a row being sent is harmless. Runs with every reminder scan."""
-    stale = list(OutboundEmail.objects
-                 .filter(status=EmailStatus.QUEUED,
-                         created_at__lt=timezone.now() - older_than)
-                 .order_by("created_at").values_list("pk", flat=True)[:limit])
-    for email_id in stale:
-        enqueue.now("pepr.deliver_email", email_id)
-    return len(stale)

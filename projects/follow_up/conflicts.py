@@ -1,17 +1,12 @@
 """Conflicts of interest on a project, by ANR's rule: the coordinator, a co-editor, a partner
 team's lead, or a member of the same research unit as a partner team (the unit of the reference
 data; a unit not listed is compared by name within one organisation, as for applications) does
-not review the project's reports. The rule for one project (`is_conflicted`, the authority) and its SQL twin
-(`conflicted_with`) that lists use; change both together."""
-from django.db.models import Exists, Func, OuterRef, Q, Value
-from django.db.models.functions import Lower, Trim
+not review the project's reports. The rule for one project (`is_conflicted`, the authority)
+and its SQL twin (`conflicted_with`) that lists use; change both together."""
+from django.db.models import Exists, OuterRef, Q
 
-from calls.evaluation.conflicts import same_unlisted_unit
+from calls.evaluation.conflicts import norm, normalized, same_unlisted_unit
 from projects.follow_up.models import ProjectEditor, ProjectPartner
-
-
-def _norm(text):
-    return " ".join((text or "").lower().split())
 
 
 def is_conflicted(project, person):
@@ -30,12 +25,6 @@ def is_conflicted(project, person):
     return False
 
 
-def _normalized(expression):
-    """SQL twin of _norm: lower case, whitespace collapsed and trimmed."""
-    return Lower(Trim(Func(expression, Value(r"\s+"), Value(" "), Value("g"),
-                           function="regexp_replace")))
-
-
 def conflicted_with(user):
     """A filter on Project: the projects `user` has a conflict of interest with."""
     own = OuterRef("pk")
@@ -44,11 +33,11 @@ def conflicted_with(user):
             ProjectPartner.objects.filter(project=own, lead_email__iexact=user.email)))
     if user.unit_id:
         condition |= Q(Exists(ProjectPartner.objects.filter(project=own, unit_id=user.unit_id)))
-    laboratory = _norm(user.laboratory)
+    laboratory = norm(user.laboratory)
     if laboratory and user.organisation_id:
         unlisted = Q() if user.unit_id is None else Q(unit__isnull=True)
         condition |= Q(Exists(
             ProjectPartner.objects.filter(unlisted, project=own,
                                           organisation_id=user.organisation_id)
-            .annotate(lab=_normalized("laboratory")).filter(lab=laboratory)))
+            .annotate(lab=normalized("laboratory")).filter(lab=laboratory)))
     return condition

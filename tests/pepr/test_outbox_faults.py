@@ -4,14 +4,12 @@ then accepts. Each server that must fail is the test's own, on its own port."""
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 from datetime import timedelta
 
 import pytest
-import redis
 from kombu import pools
 from django.conf import settings as django_settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -30,40 +28,9 @@ from tests.concurrency import in_thread, wait_for
 from tests.factories import make_call
 from tests.smtp_sink import smtp_sink
 from tests.worker import celery_worker
+from tests.servers import RedisServer, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server of the test's own, without persistence: stopping it loses its queue."""
-
-    def __init__(self):
-        self.port, self.process = _free_port(), None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port)
-        assert wait_for(lambda: _answers(client), timeout=10)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
-
-
-def _answers(client):
-    try:
-        return client.ping()
-    except redis.ConnectionError:
-        return False
 
 
 def _drop_broker_connections():
@@ -197,7 +164,7 @@ def _row_lock_is_free(email_id):
 
 def test_an_smtp_server_that_refuses_then_hangs_then_accepts(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 1
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 1
     with smtp_sink() as sink:
         # Nobody listens: connection refused. (In-process tasks: delivered as soon as queued.)
         email = outbox.queue_email(key="fault:1", recipient="a@example.org", subject="Hello",

@@ -3,9 +3,6 @@ signing out all work: the cache falls back to local memory and warns (pepr/core/
 /readyz says "degraded" with a 200. The Redis stopped is a server of the test's own, on its own
 port; the suite's Redis is never touched."""
 import logging
-import socket
-import subprocess
-import time
 
 import pytest
 import redis
@@ -14,42 +11,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.servers import RedisServer, free_port
 
 PASSWORD = "correct-horse-battery"
 WRONG = "L’adresse e-mail ou le mot de passe sont incorrects."
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server of the test's own, with nothing saved on disk."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port)
-        for _attempt in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -118,7 +83,7 @@ def test_healthz_reads_no_database_session_or_cache(client, db, django_assert_nu
     client.force_login(UserFactory())
     # Any cache call would raise: a plain RedisCache on a port where nothing listens.
     nowhere = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                           "LOCATION": f"redis://127.0.0.1:{_free_port()}/0"}}
+                           "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
     with override_settings(CACHES=nowhere), django_assert_num_queries(0):
         response = client.get("/healthz")
     assert (response.status_code, response.content) == (200, b"ok")
